@@ -71,7 +71,8 @@ class Message:
     ``id`` is stable across runs and exports: the Message-ID without angle brackets, or
     ``sha256:<hex>`` of the identifying content when the Message-ID is missing.
     ``date`` is timezone-aware UTC; ``date_source`` records whether it came from the Date
-    header, from the newest Received header, or could not be determined.
+    header, from the newest Received header, or could not be determined;
+    ``utc_offset_minutes`` keeps the sender's own offset (for business-hours arithmetic).
     ``body`` is the readable text of the whole body (HTML converted when there is no text
     part); ``text``, ``quoted`` and ``signature`` are filled by :func:`walkaway.clean.clean`.
     """
@@ -82,6 +83,7 @@ class Message:
     message_id: str = ""
     date: datetime | None = None
     date_source: DateSource = "none"
+    utc_offset_minutes: int | None = None
     sender: Address | None = None
     to: tuple[Address, ...] = ()
     cc: tuple[Address, ...] = ()

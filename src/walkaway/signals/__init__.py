@@ -1,0 +1,1 @@
+"""Signals: named, evidence-carrying observations about a prospect (timing, language)."""
