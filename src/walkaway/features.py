@@ -1,0 +1,153 @@
+"""Per-prospect timelines and the prospect x feature table, as of a date.
+
+``build_timelines`` decides, once, which messages belong to which prospect and in which
+direction they went. ``prospect_features`` then computes every signal and feature of every
+prospect from those timelines, seeing only messages dated at or before ``as_of``: the same
+function serves ``analyze`` (as of the newest message) and backtests (as of each deal's
+cut-off), which is what keeps training honest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import pandas as pd
+
+from walkaway.people import OwnSide, Person, account_key, is_automated, message_prospects
+from walkaway.signals.contacts import contact_signals
+from walkaway.signals.timing import Direction, Event, TimingConfig, timing_signals
+from walkaway.types import Message, Signal
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Everything that happened with one prospect, in date order."""
+
+    prospect: str
+    events: tuple[Event, ...]
+    undated: tuple[Message, ...] = ()
+
+    def until(self, as_of: datetime) -> tuple[Event, ...]:
+        return tuple(e for e in self.events if e.date <= as_of)
+
+
+def direction_for(
+    message: Message, prospect: str, own: OwnSide, people: Mapping[str, Person]
+) -> Direction:
+    """How a message relates to one prospect, from our side."""
+    sender = message.sender.email if message.sender is not None else ""
+    if message.is_bounce:
+        return "bounce"
+    if sender and own.is_own(sender):
+        if message.is_auto_reply:
+            return "other"
+        return (
+            "out"
+            if any(_account(people, a.email) == prospect for a in message.recipients)
+            else "other"
+        )
+    if sender and _account(people, sender) == prospect:
+        if message.is_auto_reply:
+            return "auto"
+        return "in"
+    if sender and is_automated(sender) and message.is_auto_reply:
+        return "auto"
+    return "other"
+
+
+def _account(people: Mapping[str, Person], email: str) -> str:
+    person = people.get(email)
+    if person is not None:
+        return person.account
+    return account_key(email)
+
+
+def build_timelines(
+    messages: Iterable[Message],
+    own: OwnSide,
+    people: Mapping[str, Person],
+    thread_of: Mapping[str, str],
+) -> dict[str, Timeline]:
+    """Group messages by prospect account, with each message's direction.
+
+    A prospect needs a real exchange: at least one message from us to them or one human
+    message from them. Newsletters and notifications from other companies do not make prospects.
+    """
+    messages = list(messages)
+    # Bounces that do not name the failed address are matched to the message they answer.
+    sent_to: dict[str, tuple[str, ...]] = {
+        m.message_id: tuple(a.email for a in m.recipients)
+        for m in messages
+        if m.message_id and m.sender is not None and own.is_own(m.sender.email)
+    }
+    per_prospect: dict[str, list[Event]] = defaultdict(list)
+    undated: dict[str, list[Message]] = defaultdict(list)
+    for message in messages:
+        if message.is_bounce and not message.bounced_recipients and message.in_reply_to in sent_to:
+            message = replace(message, bounced_recipients=sent_to[message.in_reply_to])
+        for prospect in message_prospects(message, own):
+            if message.date is None:
+                undated[prospect].append(message)
+                continue
+            direction = direction_for(message, prospect, own, people)
+            per_prospect[prospect].append(
+                Event(message=message, direction=direction, thread_id=thread_of.get(message.id, ""))
+            )
+    timelines: dict[str, Timeline] = {}
+    for prospect, events in per_prospect.items():
+        if not any(e.direction in {"out", "in"} for e in events):
+            continue
+        events.sort(key=lambda e: (e.date, e.message.id))
+        timelines[prospect] = Timeline(
+            prospect=prospect, events=tuple(events), undated=tuple(undated.get(prospect, ()))
+        )
+    return timelines
+
+
+def prospect_features(
+    timelines: Mapping[str, Timeline],
+    people: Mapping[str, Person],
+    as_of: datetime,
+    timing: TimingConfig | None = None,
+) -> tuple[pd.DataFrame, list[Signal]]:
+    """One row of features per prospect with activity up to ``as_of``, and every fired signal."""
+    rows: list[dict[str, object]] = []
+    signals: list[Signal] = []
+    for prospect in sorted(timelines):
+        events = timelines[prospect].until(as_of)
+        if not any(e.direction in {"out", "in"} for e in events):
+            continue
+        row: dict[str, object] = {"prospect": prospect}
+        row.update(_activity(events))
+        timing_result = timing_signals(prospect, events, as_of, timing)
+        row.update(timing_result.features)
+        contact_features, contact_fired = contact_signals(prospect, events, people)
+        row.update(contact_features)
+        fired = [*timing_result.signals, *contact_fired]
+        for signal in fired:
+            row[f"signal_{signal.signal}"] = (
+                row.get(f"signal_{signal.signal}", 0.0) + signal.strength
+            )  # type: ignore[operator]
+        rows.append(row)
+        signals.extend(fired)
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        signal_columns = [c for c in table.columns if c.startswith("signal_")]
+        table[signal_columns] = table[signal_columns].fillna(0.0)
+    return table, signals
+
+
+def _activity(events: Sequence[Event]) -> dict[str, object]:
+    dates = [e.date for e in events]
+    replies = [e.date for e in events if e.direction == "in"]
+    threads = {e.thread_id for e in events if e.thread_id}
+    return {
+        "n_messages": len(events),
+        "n_threads": len(threads),
+        "first_contact": min(dates),
+        "last_contact": max(dates),
+        "last_prospect_reply": max(replies) if replies else None,
+    }

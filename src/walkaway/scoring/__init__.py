@@ -1,0 +1,1 @@
+"""Scoring: the rule prior (default) and trained models, with their reasons."""
