@@ -1,0 +1,536 @@
+"""Find the messages in mailbox exports, streaming, whatever their size.
+
+Every input path (file or folder tree, visited in sorted order) turns into a stream of
+:class:`~walkaway.types.RawItem` (the undecoded bytes of one message) or
+:class:`~walkaway.types.Quarantined` (a file or an mbox entry that cannot be used, and why).
+The format is recognised from the content, not from the file name: mbox (mboxo and
+mboxrd, Gmail Takeout, Thunderbird files without extension), single RFC 822 files (.eml,
+Maildir entries), Outlook .msg (compound file), Apple Mail .emlx, and gzip of any of these.
+
+An mbox is read line by line in binary, so memory holds one message at a time. A message
+larger than ``max_bytes`` is not kept in memory: it is skipped and quarantined as
+``too_large``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import os
+import plistlib
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from walkaway.errors import InputNotFoundError
+from walkaway.types import Quarantined, RawItem
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+"""Largest single message kept; larger ones are quarantined as ``too_large``."""
+
+SKIPPED_SUFFIXES = frozenset(
+    {
+        ".csv", ".json", ".jsonl", ".md", ".py", ".yaml", ".yml", ".toml", ".ipynb",
+        ".parquet", ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".zip", ".html", ".htm",
+        ".xlsx", ".docx", ".pptx", ".svg", ".css", ".js", ".pyc", ".7z", ".tar", ".tgz",
+        ".msf", ".plist", ".sqlite", ".db",
+    }
+)  # fmt: skip
+"""Names plainly not mail: skipped while walking a folder (a file named on purpose is read).
+
+``.msf`` are Thunderbird's index files, ``.plist`` and ``table_of_contents`` the
+book-keeping inside an Apple Mail ``.mbox`` export folder."""
+SKIPPED_NAMES = frozenset({"table_of_contents", "thumbs.db", "desktop.ini"})
+
+# Book-keeping files that mail servers keep inside a Maildir.
+_MAILDIR_METADATA = re.compile(r"^(dovecot|courierimap|maildirfolder$|subscriptions$)")
+
+OnSkip = Callable[[str, str], None]
+"""Called with (path, reason) for every file skipped without being read."""
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BOM = b"\xef\xbb\xbf"
+_SNIFF_BYTES = 8192
+
+# A header field line: a name of printable ASCII without colon or space, then a colon.
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
+# Headers whose presence makes a header block a mail message (not e.g. a YAML file).
+_MAIL_HEADERS = frozenset(
+    b"""from to cc subject date message-id received return-path mime-version
+    content-type delivered-to reply-to sender in-reply-to references x-mailer
+    x-original-to x-gm-thrid x-gmail-labels thread-index envelope-to""".split()
+)
+# "From <sender> [<date>]": the mbox separator. The sender is one token ("-" for
+# Thunderbird/Netscape, "1844347792267117879@xxx" for Gmail Takeout); the date, when
+# present, must look like asctime ("Tue Mar 17 10:18:40 +0000 2020" and variants).
+_SEPARATOR = re.compile(
+    rb"^From \S+(?:[ \t]+(?P<date>.*?))?[ \t]*\r?\n?$",
+)
+_SEPARATOR_DATE = re.compile(rb"\d{1,2}:\d{2}.*\d{4}|\d{4}.*\d{1,2}:\d{2}")
+_ESCAPED_FROM = re.compile(rb"^>+From ")
+_BOUNDARY = re.compile(rb'(?i)boundary\s*=\s*("[^"]+"|[^\s;]+)')
+_BLANK = (b"\n", b"\r\n")
+
+
+def iter_raw_items(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_skip: OnSkip | None = None,
+) -> Iterator[RawItem | Quarantined]:
+    """Yield every message found under ``paths`` (files or folders), in a stable order.
+
+    Folders are walked recursively in sorted order. Hidden entries (name starting with
+    ``.``, except Maildir++ folders such as ``.Sent`` inside a Maildir), Maildir ``tmp/``
+    folders and files plainly not mail by name (:data:`SKIPPED_SUFFIXES`) are not read;
+    ``on_skip(path, reason)`` hears about each. A file that cannot be read or holds no mail
+    becomes a :class:`Quarantined` record; it never stops the batch.
+
+    Raises:
+        InputNotFoundError: a given path does not exist (checked before anything is read).
+
+    >>> for item in iter_raw_items(["export/"]):  # doctest: +SKIP
+    ...     print(item.source, item.location)
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not root.exists():
+            raise InputNotFoundError(str(root))
+    for root in roots:
+        if root.is_dir():
+            for file, labels in _walk(root, on_skip):
+                yield from _read_file(file, labels, max_bytes)
+        else:
+            yield from _read_file(root, (), max_bytes)
+
+
+# ---------------------------------------------------------------------------------------
+# Folder walking
+
+
+def _is_maildir(folder: Path) -> bool:
+    return (folder / "cur").is_dir() or (folder / "new").is_dir()
+
+
+def _maildir_label(base: Path, folder: Path) -> tuple[str, ...]:
+    """Label of a Maildir folder: its path below ``base``, ``.Sent`` -> ``Sent``."""
+    if folder == base:
+        return ()
+    parts = []
+    for part in folder.relative_to(base).parts:
+        # Maildir++ names nested folders ".Parent.Child".
+        parts.extend(part[1:].split(".") if part.startswith(".") else [part])
+    label = "/".join(p for p in parts if p)
+    return (label,) if label else ()
+
+
+def _sorted_entries(folder: Path, on_skip: OnSkip | None) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda entry: entry.name)
+    except OSError as error:
+        log.warning("cannot list folder %s: %s", folder, error)
+        if on_skip is not None:
+            on_skip(str(folder), "unreadable_folder")
+        return []
+
+
+def _walk(root: Path, on_skip: OnSkip | None) -> Iterator[tuple[Path, tuple[str, ...]]]:
+    """Files to read under ``root`` with the labels their Maildir folder gives them."""
+
+    def skip(path: str, reason: str) -> None:
+        if on_skip is not None:
+            on_skip(path, reason)
+
+    def visit(
+        folder: Path, labels: tuple[str, ...], base: Path | None
+    ) -> Iterator[tuple[Path, tuple[str, ...]]]:
+        # Labels name a Maildir by its path below the folder holding the outermost Maildir
+        # ("Sent" for ~/Mail/Sent, "Sent/2019" for its Maildir++ child ".2019"); the Maildir
+        # given as the root itself is the inbox and gets no label.
+        maildir = _is_maildir(folder)
+        if maildir:
+            if base is None:
+                base = folder if folder == root else folder.parent
+            labels = _maildir_label(base, folder)
+        for entry in _sorted_entries(folder, on_skip):
+            path = Path(entry.path)
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name.startswith("."):
+                    # Maildir++ keeps subfolders as hidden Maildirs: ".Sent", ".Archive.2019".
+                    if maildir and _is_maildir(path):
+                        yield from visit(path, labels, base)
+                    else:
+                        skip(entry.path, "hidden")
+                elif maildir and name == "tmp":
+                    skip(entry.path, "maildir_tmp")  # messages still being delivered
+                elif maildir and name in ("cur", "new"):
+                    yield from _maildir_files(path, labels, skip)
+                else:
+                    yield from visit(path, labels, base)
+            elif name.startswith("."):
+                skip(entry.path, "hidden")
+            elif maildir and _MAILDIR_METADATA.match(name):
+                skip(entry.path, "maildir_metadata")
+            elif _plainly_not_mail(name):
+                skip(entry.path, "not_mail_by_name")
+            else:
+                yield path, labels
+
+    yield from visit(root, (), None)
+
+
+def _maildir_files(
+    folder: Path, labels: tuple[str, ...], skip: OnSkip
+) -> Iterator[tuple[Path, tuple[str, ...]]]:
+    for entry in _sorted_entries(folder, None):
+        if entry.name.startswith("."):
+            skip(entry.path, "hidden")
+        elif entry.is_file():
+            yield Path(entry.path), labels
+        else:
+            skip(entry.path, "not_a_file")
+
+
+def _plainly_not_mail(name: str) -> bool:
+    lower = name.lower()
+    if lower in SKIPPED_NAMES:
+        return True
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    return os.path.splitext(lower)[1] in SKIPPED_SUFFIXES
+
+
+# ---------------------------------------------------------------------------------------
+# Reading one file
+
+
+def _read_file(
+    path: Path, labels: tuple[str, ...], max_bytes: int
+) -> Iterator[RawItem | Quarantined]:
+    source = str(path)
+    try:
+        handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+    except OSError as error:
+        yield Quarantined(source, "", "unreadable", f"{type(error).__name__}: {error}")
+        return
+    try:
+        stream: BinaryIO = handle
+        head = _peek(stream)
+        compressed = head.startswith(_GZIP_MAGIC)
+        if compressed:
+            stream = io.BufferedReader(gzip.GzipFile(fileobj=handle, mode="rb"))  # type: ignore[arg-type]
+            head = _peek(stream)
+        yield from _read_stream(stream, head, source, labels, max_bytes, compressed, path)
+    except (OSError, EOFError, zlib.error) as error:
+        # A broken gzip or an I/O error before any message of this file was yielded.
+        broken = isinstance(error, EOFError | zlib.error | gzip.BadGzipFile)
+        reason = "truncated" if broken else "unreadable"
+        yield Quarantined(source, "", reason, f"{type(error).__name__}: {error}")
+    finally:
+        handle.close()
+
+
+def _peek(stream: BinaryIO) -> bytes:
+    peek = getattr(stream, "peek", None)
+    if peek is None:  # pragma: no cover - every stream we build is buffered
+        raise TypeError("stream must be buffered")
+    head: bytes = peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
+    return head
+
+
+def sniff(head: bytes) -> str:
+    """Name the format of a file from its first bytes (after any gzip layer).
+
+    One of ``msg``, ``mbox``, ``emlx``, ``rfc822``, ``empty`` or ``unknown``.
+    """
+    if head.startswith(_CFB_MAGIC):
+        return "msg"
+    text = head[len(_BOM) :] if head.startswith(_BOM) else head
+    text = text.lstrip(b"\r\n")
+    if not text.strip():
+        return "empty"
+    first, _, rest = text.partition(b"\n")
+    if first.startswith(b"From ") and _is_separator(first):
+        return "mbox"
+    if first.strip().isdigit() and _looks_like_headers(rest):
+        return "emlx"
+    if _looks_like_headers(text):
+        return "rfc822"
+    return "unknown"
+
+
+def _looks_like_headers(text: bytes) -> bool:
+    """True when ``text`` starts with a header block holding at least one mail header."""
+    lines = text.split(b"\n", 60)[:60]
+    if not lines or not _HEADER_LINE.match(lines[0]):
+        return False
+    for line in lines:
+        if line in (b"", b"\r"):
+            break
+        if line[:1] in (b" ", b"\t"):
+            continue
+        match = _HEADER_LINE.match(line)
+        if not match:
+            return False
+        name = line.split(b":", 1)[0].strip().lower()
+        if name in _MAIL_HEADERS:
+            return True
+    return False
+
+
+def _read_stream(
+    stream: BinaryIO,
+    head: bytes,
+    source: str,
+    labels: tuple[str, ...],
+    max_bytes: int,
+    compressed: bool,
+    path: Path,
+) -> Iterator[RawItem | Quarantined]:
+    kind = sniff(head)
+    if kind == "mbox":
+        yield from _iter_mbox(stream, source, labels, max_bytes)
+        return
+    if kind == "empty":
+        yield Quarantined(source, "", "empty", "the file holds no data")
+        return
+    if kind == "unknown":
+        yield Quarantined(source, "", "not_email", "the content is not an email or a mailbox")
+        return
+    if not compressed:
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield Quarantined(
+                source, "", "too_large", f"{size} bytes is more than the limit of {max_bytes}"
+            )
+            return
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        yield Quarantined(source, "", "too_large", f"more than the limit of {max_bytes} bytes")
+        return
+    if kind == "msg":
+        yield RawItem(source, "", data, kind="msg", labels=labels)
+    elif kind == "emlx":
+        yield _emlx_item(data, source, labels, path)
+    else:
+        yield RawItem(source, "", data.removeprefix(_BOM), labels=labels)
+
+
+def _emlx_item(
+    data: bytes, source: str, labels: tuple[str, ...], path: Path
+) -> RawItem | Quarantined:
+    """Apple Mail .emlx: a byte-count line, the message, then an XML property list."""
+    first, _, rest = data.partition(b"\n")
+    count = int(first.strip())
+    message = rest[:count]
+    if len(message) < count:
+        return Quarantined(
+            source, "", "truncated", f"emlx announces {count} bytes, holds {len(message)}"
+        )
+    extra = list(labels)
+    # Apple Mail stores each mailbox as "<Name>.mbox/.../Messages/<id>.emlx".
+    for parent in path.parents:
+        if parent.name.endswith(".mbox"):
+            extra.append(parent.name[: -len(".mbox")])
+            break
+    try:
+        plist = plistlib.loads(rest[count:].strip()) if rest[count:].strip() else {}
+    except Exception:  # a damaged trailer only costs us the flags
+        plist = {}
+    if isinstance(plist, dict):
+        flags = plist.get("flags")
+        # Bit 4 of the flags word is the user's "flagged" mark.
+        if isinstance(flags, int) and flags & (1 << 4):
+            extra.append("Flagged")
+    return RawItem(source, "", message, labels=tuple(dict.fromkeys(extra)))
+
+
+def _iter_mbox(
+    stream: BinaryIO, source: str, labels: tuple[str, ...], max_bytes: int
+) -> Iterator[RawItem | Quarantined]:
+    """Split an mbox on real ``From `` separator lines, un-escaping ``>From `` one level.
+
+    A ``From `` line opens a new message only when all of these hold:
+
+    - it is shaped like a separator: ``From <token>`` and optionally an asctime-like date
+      (``From Russia with love`` is not);
+    - the next line is a header field;
+    - it follows a blank line or starts the file, unless it carries a date or is
+      Thunderbird's ``From -`` (those writers do not always leave the blank line);
+    - it is not the first line of a MIME part's body (a ``git format-patch`` attachment or
+      a forwarded mbox starts exactly like a separator).
+    """
+    splitter = _MboxSplitter(source, labels, max_bytes)
+    line_no = 0
+    previous_blank = True
+    pending: tuple[bytes, int] | None = None  # a candidate separator awaiting the next line
+    try:
+        # Bounded reads: a binary file without newlines cannot fill the memory.
+        readline = stream.readline
+        limit = max_bytes + 1
+        while line := readline(limit):
+            line_no += 1
+            if line_no == 1 and line.startswith(_BOM):
+                line = line[len(_BOM) :]
+            if pending is not None:
+                candidate, candidate_no = pending
+                pending = None
+                if _HEADER_LINE.match(line):
+                    item = splitter.start(candidate_no)
+                    if item is not None:
+                        yield item
+                else:
+                    splitter.add(candidate)
+            if line[:5] == b"From " and splitter.may_split(line, previous_blank):
+                pending = (line, line_no)
+                previous_blank = False
+                continue
+            splitter.add(line)
+            previous_blank = line in _BLANK
+    except (OSError, EOFError, zlib.error) as error:
+        if pending is not None:
+            splitter.add(pending[0])
+        yield splitter.truncated(f"{type(error).__name__}: {error}")
+        return
+    if pending is not None:
+        splitter.add(pending[0])
+    item = splitter.finish()
+    if item is not None:
+        yield item
+
+
+class _MboxSplitter:
+    """Accumulates the lines of the current mbox message and tracks its MIME structure."""
+
+    def __init__(self, source: str, labels: tuple[str, ...], max_bytes: int) -> None:
+        self.source = source
+        self.labels = labels
+        self.max_bytes = max_bytes
+        self.count = 0
+        self.start_line = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.oversize = False
+        self.boundaries: set[bytes] = set()
+        # Where we are relative to the last MIME delimiter: "none", "headers" (reading a
+        # part's header block) or "body_start" (the blank line after it was just seen).
+        self.zone = "none"
+
+    def may_split(self, line: bytes, previous_blank: bool) -> bool:
+        if self.zone == "body_start" or not _is_separator(line):
+            return False
+        if previous_blank:
+            return True
+        # Thunderbird and some converters write "From - <date>" with no blank line before.
+        token, _, date = line[5:].strip().partition(b" ")
+        return token == b"-" or bool(date.strip())
+
+    def add(self, line: bytes) -> None:
+        if self.count == 0 and not self.parts and line in _BLANK:
+            return  # blank lines before the first separator
+        if line[:1] == b">" and _ESCAPED_FROM.match(line):
+            line = line[1:]
+        if self.zone != "none" or line[:2] == b"--" or b"oundary" in line:
+            self._track_mime(line)
+        if self.oversize:
+            return
+        self.size += len(line)
+        if self.size > self.max_bytes:
+            self.oversize = True
+            self.parts.clear()
+        else:
+            self.parts.append(line)
+
+    def _track_mime(self, line: bytes) -> None:
+        if b"oundary" in line:
+            match = _BOUNDARY.search(line)
+            if match:
+                self.boundaries.add(match.group(1).strip(b'"'))
+        if line[:2] == b"--" and self.boundaries:
+            marker = line[2:].rstrip()
+            if marker in self.boundaries:
+                self.zone = "headers"  # a part delimiter: the part's headers follow
+                return
+            if marker[-2:] == b"--" and marker[:-2] in self.boundaries:
+                self.zone = "none"  # the closing delimiter
+                return
+        if self.zone == "headers":
+            if line in _BLANK:
+                self.zone = "body_start"
+            elif not (_HEADER_LINE.match(line) or line[:1] in (b" ", b"\t")):
+                self.zone = "none"
+        elif self.zone == "body_start":
+            self.zone = "none"
+
+    def _location(self) -> str:
+        return f"message {self.count} (line {self.start_line})"
+
+    def finish(self) -> RawItem | Quarantined | None:
+        """The message collected so far (None when there is none)."""
+        if self.oversize:
+            result: RawItem | Quarantined | None = Quarantined(
+                self.source,
+                self._location(),
+                "too_large",
+                f"more than the limit of {self.max_bytes} bytes",
+            )
+        elif self.count == 0:
+            # Text before the first separator: not a message, but not dropped silently.
+            text = b"".join(self.parts).strip()
+            result = (
+                Quarantined(
+                    self.source,
+                    "preamble (line 1)",
+                    "not_email",
+                    f"{len(text)} bytes before the first message",
+                )
+                if text
+                else None
+            )
+        else:
+            # The blank line before a separator belongs to the mbox, not to the message.
+            if self.parts and self.parts[-1] in _BLANK:
+                self.parts.pop()
+            result = RawItem(
+                self.source, self._location(), b"".join(self.parts), labels=self.labels
+            )
+        self._reset()
+        return result
+
+    def start(self, line_no: int) -> RawItem | Quarantined | None:
+        """Close the current message and open the one whose separator is at ``line_no``."""
+        result = self.finish()
+        self.count += 1
+        self.start_line = line_no
+        return result
+
+    def truncated(self, detail: str) -> Quarantined:
+        """The stream broke off (damaged gzip): the message being read is incomplete."""
+        self.count = max(self.count, 1)
+        return Quarantined(self.source, self._location(), "truncated", detail)
+
+
+def _is_separator(line: bytes) -> bool:
+    """Shaped like ``From <token>`` with, optionally, an asctime-like date."""
+    match = _SEPARATOR.match(line)
+    if not match:
+        return False
+    date = match.group("date")
+    return not date or bool(_SEPARATOR_DATE.search(date))
