@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import base64
 import gzip
-import hashlib
-import mailbox
 import random
-import shutil
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from email import policy
-from email.header import decode_header, make_header
-from email.message import Message as EmailMessage
-from email.parser import BytesHeaderParser
-from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from itertools import combinations
 from pathlib import Path
@@ -24,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from walkaway.ingest import read_messages
 from walkaway.threads import (
     build_threads,
     is_generic_subject,
@@ -36,77 +29,15 @@ from walkaway.types import Address, Message, Thread
 
 from .conftest import corpus_path
 
-# --- Reading real mail with the stdlib (headers only). Stands in for walkaway.ingest. ---------
-
-_HEADERS = BytesHeaderParser(policy=policy.compat32)
+# --- Reading real mail through walkaway's own ingest stage. -----------------------------------
 
 
-def _header(parsed: EmailMessage, name: str) -> str:
-    value = parsed.get(name)
-    if value is None:
-        return ""
-    try:
-        text = str(make_header(decode_header(str(value))))
-    except (ValueError, LookupError, UnicodeError):
-        text = str(value)
-    return " ".join(text.split())
-
-
-def _addresses(parsed: EmailMessage, name: str) -> tuple[Address, ...]:
-    pairs = getaddresses([str(v) for v in parsed.get_all(name, [])])
-    return tuple(Address(addr.strip().lower(), who) for who, addr in pairs if "@" in addr)
-
-
-def _to_message(parsed: EmailMessage, source: str, location: str) -> Message:
-    """The threading-relevant headers of a stdlib message as a walkaway Message."""
-    message_id = _header(parsed, "Message-ID").strip().strip("<>")
-    date: datetime | None
-    try:
-        parsed_date = parsedate_to_datetime(_header(parsed, "Date"))
-    except (TypeError, ValueError, IndexError):
-        date = None
-    else:
-        naive = parsed_date.tzinfo is None
-        date = parsed_date.replace(tzinfo=UTC) if naive else parsed_date.astimezone(UTC)
-    sender = _addresses(parsed, "From")
-    fallback = "sha256:" + hashlib.sha256(parsed.as_bytes()).hexdigest()
-    return Message(
-        id=message_id or fallback,
-        source=source,
-        location=location,
-        message_id=message_id,
-        date=date,
-        sender=sender[0] if sender else None,
-        to=_addresses(parsed, "To"),
-        cc=_addresses(parsed, "Cc"),
-        subject=_header(parsed, "Subject"),
-        in_reply_to=_header(parsed, "In-Reply-To"),
-        references=tuple(_header(parsed, "References").split()),
-        provider_thread_id=_header(parsed, "X-GM-THRID"),
-        thread_index=_header(parsed, "Thread-Index"),
-    )
-
-
-def _read_mbox_gz(path: Path, scratch: Path) -> list[Message]:
-    plain = scratch / path.stem
-    with gzip.open(path, "rb") as packed, plain.open("wb") as unpacked:
-        shutil.copyfileobj(packed, unpacked)
-    box = mailbox.mbox(plain, factory=None, create=False)
-    try:
-        return [
-            _to_message(_HEADERS.parsebytes(box.get_bytes(key)), str(path), str(position))
-            for position, key in enumerate(box.keys())
-        ]
-    finally:
-        box.close()
+def _read_mbox_gz(path: Path) -> list[Message]:
+    return list(read_messages([path]))
 
 
 def _read_files(folder: Path) -> list[Message]:
-    return [
-        _to_message(_HEADERS.parsebytes(file.read_bytes()), str(folder), file.name)
-        for file in sorted(folder.rglob("*"))
-        if file.is_file()
-    ]
+    return list(read_messages([folder]))
 
 
 # --- Ground truth: the MHonArc by-thread page of the fedora-devel archive. -------------------
@@ -156,7 +87,7 @@ def _score(predicted: list[set[int]], truth: list[set[int]]) -> tuple[float, flo
 @pytest.fixture(scope="module")
 def fedora(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Message], list[set[int]]]:
     folder = corpus_path("real-emails", "jwzthreading-fedora-devel")
-    messages = _read_mbox_gz(folder / "2010-January.txt.gz", tmp_path_factory.mktemp("fedora"))
+    messages = _read_mbox_gz(folder / "2010-January.txt.gz")
     page = _ThreadPage()
     page.feed(
         gzip.decompress((folder / "2010-January_thread.html.gz").read_bytes()).decode("latin-1")
@@ -261,10 +192,8 @@ def test_threads_refuse_in_reply_to_loops(reverse: bool) -> None:
 
 @pytest.mark.corpus
 def test_threads_match_notmuch_on_its_default_maildir() -> None:
-    copies = _read_files(corpus_path("real-emails", "notmuch-corpora", "default"))
-    # The corpus holds one message in two folders; ingest keeps one copy of each.
-    messages = list({message.id: message for message in reversed(copies)}.values())
-    assert len(copies) == 53
+    # The corpus holds one message in two folders (53 files); ingest keeps one copy of each.
+    messages = _read_files(corpus_path("real-emails", "notmuch-corpora", "default"))
     assert len(messages) == 52
     threads = build_threads(messages)
     assert sorted(thread_of(threads)) == sorted(m.id for m in messages)
