@@ -150,3 +150,11 @@ def test_build_people_keeps_best_name_and_senior_title():
     assert people["jane@acme.com"].title == "Director of IT"
     assert people["jane@acme.com"].seniority == "director"
     assert people["dana@lumora.io"].own
+
+
+def test_legal_footer_officers_are_not_the_senders_title():
+    signature = (
+        "Petra Kühn\nEinkauf\nFeldmann Präzisionstechnik GmbH\n"
+        "Geschäftsführer: Dr. Klaus Feldmann | Amtsgericht Stuttgart HRB 12345"
+    )
+    assert seniority(title_from_signature(signature, "Petra Kühn")) != "executive"

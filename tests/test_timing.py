@@ -17,7 +17,7 @@ def timeline(*pairs):
         direction, date, *rest = item
         extra = rest[0] if rest else {}
         m = msg(REP, JANE, date, **extra) if direction == "out" else msg(JANE, REP, date, **extra)
-        events.append(Event(message=m, direction=direction))
+        events.append(Event(message=m, direction=direction, thread_id="t1"))
     return events
 
 
@@ -160,3 +160,22 @@ def test_bounce_of_someone_who_never_engaged_is_not_a_lost_champion():
         ),
     ]
     assert "champion_left" not in fired(timing_signals("acme.com", events, when("2026-08-10")))
+
+
+def test_latency_is_measured_within_a_conversation():
+    # Our "thanks, received" in one thread, then weeks later they open a new topic: not slow.
+    events = [
+        Event(msg(REP, JANE, when("2026-08-03", 9)), "out", "a"),
+        Event(msg(JANE, REP, when("2026-08-03", 11)), "in", "a"),
+        Event(msg(REP, JANE, when("2026-08-10", 9)), "out", "b"),
+        Event(msg(JANE, REP, when("2026-08-10", 12)), "in", "b"),
+        Event(msg(REP, JANE, when("2026-08-17", 9)), "out", "c"),
+        Event(msg(JANE, REP, when("2026-08-17", 12)), "in", "c"),
+        Event(msg(REP, JANE, when("2026-08-18", 9), text="Received, thanks!"), "out", "c"),
+        Event(msg(REP, JANE, when("2026-09-14", 9)), "out", "d"),
+        Event(msg(JANE, REP, when("2026-09-14", 11)), "in", "d"),
+    ]
+    result = timing_signals("acme.com", events, when("2026-09-15"))
+    assert result.features["n_latency_samples"] == 4
+    assert result.features["latest_latency_hours"] == pytest.approx(2.0)
+    assert "slowing_replies" not in fired(result)

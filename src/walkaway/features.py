@@ -73,8 +73,8 @@ def build_timelines(
 ) -> dict[str, Timeline]:
     """Group messages by prospect account, with each message's direction.
 
-    A prospect needs a real exchange: at least one message from us to them or one human
-    message from them. Newsletters and notifications from other companies do not make prospects.
+    A prospect is someone we wrote to: newsletters, notifications and cold mail from other
+    companies do not make prospects until our side answers.
     """
     messages = list(messages)
     # Bounces that do not name the failed address are matched to the message they answer.
@@ -98,7 +98,7 @@ def build_timelines(
             )
     timelines: dict[str, Timeline] = {}
     for prospect, events in per_prospect.items():
-        if not any(e.direction in {"out", "in"} for e in events):
+        if not any(e.direction == "out" for e in events):
             continue
         events.sort(key=lambda e: (e.date, e.message.id))
         timelines[prospect] = Timeline(

@@ -256,6 +256,9 @@ def title_from_signature(signature: str, name: str = "") -> str:
             piece = piece.strip(" ,")
             if not piece or _NOT_TITLE.search(piece) or piece.lower() == name_lower:
                 continue
+            # "Geschäftsführer: Dr. Klaus Feldmann" in a legal footer names someone else.
+            if ":" in piece:
+                continue
             if name_lower and piece.lower().startswith(name_lower + ","):
                 piece = piece[len(name_lower) + 1 :].strip()
             candidates.append(piece)

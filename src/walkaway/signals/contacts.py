@@ -45,21 +45,19 @@ def contact_signals(
             )
         )
 
-    senior_rank = seniority_rank("director")
-    best: tuple[int, str, Event] | None = None
-    for email, event in copied.items():
+    # Executives only (C-level, VP, founder, owner, managing director): a director who writes
+    # is welcome, but is not who signs.
+    executive = seniority_rank("executive")
+    best: tuple[str, Event] | None = None
+    for email, event in sorted(copied.items()):
         person = people.get(email)
-        if person is None:
+        if person is None or seniority_rank(person.seniority) < executive:
             continue
-        rank = seniority_rank(person.seniority)
-        wrote = email in writers
-        # A director counts when they write; an executive counts when merely copied, too.
-        if rank >= seniority_rank("executive") or (wrote and rank >= senior_rank):
-            anchor = writers.get(email, event)
-            if best is None or (rank, email) > (best[0], best[1]):
-                best = (rank, email, anchor)
+        anchor = writers.get(email, event)
+        if best is None or (email in writers and best[0] not in writers):
+            best = (email, anchor)
     if best is not None:
-        rank, email, anchor = best
+        email, anchor = best
         verb = "wrote" if email in writers else "was on the thread"
         signals.append(
             Signal(

@@ -179,19 +179,22 @@ def timing_signals(
     autos = [e for e in events if e.direction == "auto"]
     bounces = [e for e in events if e.direction == "bounce"]
 
-    # Reply latency: from our first message the prospect had not answered yet, to their reply.
+    # Reply latency, per conversation: from our first message in a thread that the prospect had
+    # not answered yet, to their next message in that thread. (Across threads, a "thanks,
+    # received" of ours followed weeks later by a new topic of theirs is not a slow reply.)
+    # The unanswered streak is global: any human reply from the prospect ends it.
     latencies: list[tuple[float, Event, Event]] = []
-    waiting_since: Event | None = None
+    waiting_since: dict[str, Event] = {}
     streak: list[Event] = []
     for event in events:
+        thread = event.thread_id or event.message.id
         if event.direction == "out":
-            if waiting_since is None:
-                waiting_since = event
+            waiting_since.setdefault(thread, event)
             streak.append(event)
         elif event.direction == "in":
-            if waiting_since is not None:
-                latencies.append((bh(waiting_since.date, event.date), waiting_since, event))
-            waiting_since = None
+            started = waiting_since.pop(thread, None)
+            if started is not None:
+                latencies.append((bh(started.date, event.date), started, event))
             streak = []
 
     latency_values = [value for value, _, _ in latencies]
