@@ -1,0 +1,394 @@
+"""``walkaway.analyze``: the whole pipeline from export files to scored prospects.
+
+ingest -> clean -> threads -> people -> signals -> features -> score. This module only wires
+the stages together and builds the output tables; each stage lives in its own module.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from walkaway import __version__
+from walkaway.clean import clean
+from walkaway.errors import NoUsableInputError, UsageError
+from walkaway.features import Timeline, build_timelines, prospect_features
+from walkaway.ingest import IngestStats, scan
+from walkaway.people import OwnSide, Person, build_people, infer_own_side, message_prospects
+from walkaway.scoring.rules import RuleSet, load_rules, score_prospect
+from walkaway.threads import build_threads
+from walkaway.types import Message, ProspectScore, Quarantined, Signal, Thread
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int | None], None]
+"""Progress callback: ``(stage, done, total or None)``."""
+
+PROSPECT_COLUMNS = [
+    "prospect",
+    "name",
+    "score",
+    "band",
+    "recommendation",
+    "reasons",
+    "n_messages",
+    "n_threads",
+    "first_contact",
+    "last_contact",
+    "last_prospect_reply",
+]
+SIGNAL_COLUMNS = ["prospect", "signal", "message_id", "date", "evidence"]
+QUARANTINE_COLUMNS = ["source", "location", "reason", "detail"]
+
+
+@dataclass
+class AnalysisResult:
+    """What ``analyze`` returns: the contract's tables plus the records behind them."""
+
+    prospects: pd.DataFrame
+    signals: pd.DataFrame
+    messages: pd.DataFrame
+    threads: pd.DataFrame
+    quarantine: pd.DataFrame
+    features: pd.DataFrame
+    summary: dict[str, object]
+    scores: dict[str, ProspectScore] = field(default_factory=dict)
+    timelines: dict[str, Timeline] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    own: OwnSide = field(default_factory=OwnSide)
+    as_of: datetime | None = None
+
+
+def parse_as_of(value: str | datetime | None) -> datetime | None:
+    """An ISO date or datetime as timezone-aware UTC (naive values are taken as UTC)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError as error:
+            raise UsageError(
+                f"--as-of: {value!r} is not an ISO date such as 2026-11-16 or 2026-11-16T17:00"
+            ) from error
+        if len(value.strip()) == 10:
+            # A bare date means the end of that day: everything written on it counts.
+            moment = moment.replace(hour=23, minute=59, second=59)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def analyze(
+    paths: str | Path | Sequence[str | Path],
+    our_domains: Iterable[str] = (),
+    me: Iterable[str] = (),
+    as_of: str | datetime | None = None,
+    model: str | Path | None = None,
+    *,
+    rules: str | Path | RuleSet | None = None,
+    progress: Progress | None = None,
+) -> AnalysisResult:
+    """Read exports, rebuild conversations, and score every prospect as of a date.
+
+    >>> result = walkaway.analyze(["inbox.mbox"], our_domains=["acme.com"])  # doctest: +SKIP
+    >>> result.prospects[["prospect", "score", "recommendation"]]  # doctest: +SKIP
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if model is not None:
+        raise UsageError("--model: trained models are not supported by this version yet")
+    as_of_time = parse_as_of(as_of)
+    rule_set = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    stats = IngestStats()
+    messages: list[Message] = []
+    quarantined: list[Quarantined] = []
+    for item in scan([str(p) for p in paths], stats=stats):
+        if isinstance(item, Quarantined):
+            quarantined.append(item)
+        else:
+            messages.append(clean(item))
+        if progress is not None and (len(messages) + len(quarantined)) % 200 == 0:
+            progress("reading", len(messages) + len(quarantined), None)
+    timings["ingest_clean_seconds"] = time.perf_counter() - started
+    if not messages:
+        if stats.inputs == 0:
+            raise NoUsableInputError(
+                f"no email found in {', '.join(str(p) for p in paths)}: nothing to analyze"
+            )
+        raise NoUsableInputError(
+            f"none of the {stats.inputs} items could be used; see the reasons in quarantine.csv"
+        )
+
+    mark = time.perf_counter()
+    threads = build_threads(messages)
+    thread_of = {mid: t.thread_id for t in threads for mid in t.message_ids}
+    timings["threads_seconds"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    own = OwnSide.from_options(our_domains, me)
+    if not own:
+        own = infer_own_side(messages)
+    people = build_people(messages, own)
+    dated = [m.date for m in messages if m.date is not None]
+    if as_of_time is None:
+        as_of_time = max(dated) if dated else datetime.now(UTC)
+    timelines = build_timelines(messages, own, people, thread_of)
+    features, signals = prospect_features(timelines, people, as_of_time)
+    timings["signals_seconds"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    scores = {
+        prospect: score_prospect(prospect, [s for s in signals if s.prospect == prospect], rule_set)
+        for prospect in (features["prospect"] if not features.empty else [])
+    }
+    timings["score_seconds"] = time.perf_counter() - mark
+
+    prospects_table = _prospects_table(features, scores, timelines, people)
+    signals_table = _signals_table(signals)
+    messages_table = _messages_table(messages, thread_of, own)
+    threads_table = _threads_table(threads, messages, own)
+    quarantine_table = pd.DataFrame(
+        [(q.source, q.location, q.reason, q.detail) for q in quarantined],
+        columns=QUARANTINE_COLUMNS,
+    )
+    timings["total_seconds"] = time.perf_counter() - started
+    summary = _summary(
+        stats, messages, threads, prospects_table, own, as_of_time, timings, rule_set
+    )
+    return AnalysisResult(
+        prospects=prospects_table,
+        signals=signals_table,
+        messages=messages_table,
+        threads=threads_table,
+        quarantine=quarantine_table,
+        features=features,
+        summary=summary,
+        scores=scores,
+        timelines=timelines,
+        people=people,
+        own=own,
+        as_of=as_of_time,
+    )
+
+
+def _prospect_name(prospect: str, timeline: Timeline, people: dict[str, Person]) -> str:
+    """A readable name: the person for a free-mail prospect, else the company's people."""
+    if "@" in prospect:
+        person = people.get(prospect)
+        return person.name if person is not None and person.name else prospect
+    names = []
+    for event in timeline.events:
+        if event.direction == "in" and event.message.sender is not None:
+            person = people.get(event.message.sender.email)
+            if person is not None and person.name and person.name not in names:
+                names.append(person.name)
+    label = prospect
+    if names:
+        label = f"{prospect} ({', '.join(names[:3])}{', …' if len(names) > 3 else ''})"
+    return label
+
+
+def _prospects_table(
+    features: pd.DataFrame,
+    scores: dict[str, ProspectScore],
+    timelines: dict[str, Timeline],
+    people: dict[str, Person],
+) -> pd.DataFrame:
+    rows = []
+    for record in features.to_dict("records") if not features.empty else []:
+        prospect = str(record["prospect"])
+        score = scores[prospect]
+        timeline = timelines[prospect]
+        rows.append(
+            {
+                "prospect": prospect,
+                "name": _prospect_name(prospect, timeline, people),
+                "score": score.score,
+                "band": score.band,
+                "recommendation": score.recommendation,
+                "reasons": ";".join(r.code for r in score.reasons if r.contribution > 0),
+                "n_messages": int(record["n_messages"]) + len(timeline.undated),
+                "n_threads": int(record["n_threads"]),
+                "first_contact": record["first_contact"],
+                "last_contact": record["last_contact"],
+                "last_prospect_reply": record["last_prospect_reply"],
+                "positive": ";".join(r.code for r in score.reasons if r.contribution < 0),
+                "n_prospect_messages": int(record["n_inbound"]),
+                "n_our_messages": int(record["n_outbound"]),
+                "n_contacts": int(record["n_contacts_involved"]),
+            }
+        )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            *PROSPECT_COLUMNS,
+            "positive",
+            "n_prospect_messages",
+            "n_our_messages",
+            "n_contacts",
+        ],
+    )
+    if not table.empty:
+        table = table.sort_values(["score", "prospect"], ascending=[False, True], kind="stable")
+        table = table.reset_index(drop=True)
+    return table
+
+
+def _signals_table(signals: list[Signal]) -> pd.DataFrame:
+    rows = [(s.prospect, s.signal, s.message_id, s.date, s.evidence) for s in signals]
+    table = pd.DataFrame(rows, columns=SIGNAL_COLUMNS)
+    if not table.empty:
+        table = table.sort_values(["prospect", "date", "signal"], kind="stable").reset_index(
+            drop=True
+        )
+    return table
+
+
+def _direction(message: Message, own: OwnSide) -> str:
+    sender = message.sender.email if message.sender is not None else ""
+    if message.is_bounce:
+        return "bounce"
+    if message.is_auto_reply:
+        return "auto_reply"
+    if sender and own.is_own(sender):
+        external = [a for a in message.recipients if not own.is_own(a.email)]
+        return "outbound" if external else "internal"
+    return "inbound" if sender else "unknown"
+
+
+def _messages_table(
+    messages: list[Message], thread_of: dict[str, str], own: OwnSide
+) -> pd.DataFrame:
+    rows = []
+    for m in messages:
+        rows.append(
+            {
+                "id": m.id,
+                "message_id": m.message_id,
+                "thread_id": thread_of.get(m.id, ""),
+                "date": m.date,
+                "date_source": m.date_source,
+                "sender": m.sender.email if m.sender else "",
+                "sender_name": m.sender.name if m.sender else "",
+                "to": [a.email for a in m.to],
+                "cc": [a.email for a in m.cc],
+                "subject": m.subject,
+                "direction": _direction(m, own),
+                "prospects": list(message_prospects(m, own)),
+                "text": m.text,
+                "quoted": m.quoted,
+                "signature": m.signature,
+                "body_from_html": m.body_from_html,
+                "in_reply_to": m.in_reply_to,
+                "references": list(m.references),
+                "provider_thread_id": m.provider_thread_id,
+                "labels": list(m.labels),
+                "n_attachments": len(m.attachments),
+                "attachment_names": [a.filename for a in m.attachments],
+                "is_auto_reply": m.is_auto_reply,
+                "auto_reply_reason": m.auto_reply_reason,
+                "is_bounce": m.is_bounce,
+                "calendar_method": m.calendar_method,
+                "calendar_partstat": m.calendar_partstat,
+                "defects": list(m.defects),
+                "size": m.size,
+                "source": m.source,
+                "location": m.location,
+            }
+        )
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        table["date"] = pd.to_datetime(table["date"], utc=True)
+        table = table.sort_values(["date", "id"], kind="stable", na_position="last")
+        table = table.reset_index(drop=True)
+    return table
+
+
+def _threads_table(threads: list[Thread], messages: list[Message], own: OwnSide) -> pd.DataFrame:
+    by_id = {m.id: m for m in messages}
+    rows = []
+    for thread in threads:
+        members = [by_id[i] for i in thread.message_ids if i in by_id]
+        dates = [m.date for m in members if m.date is not None]
+        prospects = sorted({p for m in members for p in message_prospects(m, own)})
+        participants = sorted({a.email for m in members for a in m.participants})
+        rows.append(
+            {
+                "thread_id": thread.thread_id,
+                "subject": thread.subject,
+                "method": thread.method,
+                "n_messages": len(members),
+                "first_date": min(dates) if dates else None,
+                "last_date": max(dates) if dates else None,
+                "prospects": prospects,
+                "participants": participants,
+                "message_ids": list(thread.message_ids),
+                "placeholders": list(thread.placeholders),
+            }
+        )
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        table["first_date"] = pd.to_datetime(table["first_date"], utc=True)
+        table["last_date"] = pd.to_datetime(table["last_date"], utc=True)
+        table = table.sort_values(["first_date", "thread_id"], kind="stable", na_position="last")
+        table = table.reset_index(drop=True)
+    return table
+
+
+def _versions() -> dict[str, str]:
+    versions = {"walkaway": __version__, "python": platform.python_version()}
+    for package in ("mail-parser", "extract-msg", "pandas", "pyarrow", "tldextract"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "absent"
+    return versions
+
+
+def _summary(
+    stats: IngestStats,
+    messages: list[Message],
+    threads: list[Thread],
+    prospects: pd.DataFrame,
+    own: OwnSide,
+    as_of: datetime,
+    timings: dict[str, float],
+    rules: RuleSet,
+) -> dict[str, object]:
+    return {
+        "inputs": stats.inputs,
+        "parsed": stats.parsed,
+        "duplicates": stats.duplicates,
+        "quarantined": stats.quarantined,
+        "auto_replies": sum(m.is_auto_reply for m in messages),
+        "bounces": sum(m.is_bounce for m in messages),
+        "threads": len(threads),
+        "prospects": len(prospects),
+        "skipped_files": stats.skipped_files,
+        "quarantine_reasons": dict(sorted(stats.quarantine_reasons.items())),
+        "undated_messages": sum(m.date is None for m in messages),
+        "own_side": own.as_dict(),
+        "as_of": as_of.isoformat(),
+        "recommendations": {
+            str(k): int(v)
+            for k, v in prospects["recommendation"].value_counts().sort_index().items()
+        }
+        if not prospects.empty
+        else {},
+        "scoring": {"kind": "rules", "source": rules.source},
+        "versions": _versions(),
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+    }

@@ -1,0 +1,177 @@
+"""The ``walkaway`` command: thin wrappers over the library functions.
+
+Exit codes (the contract): 0 done (even with quarantined items), 1 nothing usable in the
+input, 2 usage error. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from walkaway.errors import WalkawayError
+
+app = typer.Typer(
+    name="walkaway",
+    help="Read exported mailboxes and tell, with evidence, when a prospect has gone cold.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out_console = Console()
+err_console = Console(stderr=True)
+
+OurDomain = Annotated[
+    list[str] | None,
+    typer.Option("--our-domain", help="Our company's domain (repeatable). Default: inferred."),
+]
+Me = Annotated[
+    list[str] | None,
+    typer.Option("--me", help="Our own address (repeatable). Default: inferred."),
+]
+
+
+@app.callback()
+def _root() -> None:
+    """Read exported mailboxes and tell, with evidence, when a prospect has gone cold."""
+
+
+def _fail(error: WalkawayError) -> typer.Exit:
+    # Plain write: one line, never wrapped to the terminal width.
+    sys.stderr.write(f"walkaway: error: {error}\n")
+    return typer.Exit(code=error.exit_code)
+
+
+@app.command()
+def analyze(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Export files or folders (mbox, .eml, Maildir, .msg, .emlx, .gz)."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    our_domain: OurDomain = None,
+    me: Me = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Score as of this ISO date. Default: the newest message."),
+    ] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="A trained model folder.")] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="A rules file (TOML) instead of the built-in one."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", help="Worker processes. Default: all cores.")
+    ] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local or dask.")] = "local",
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Skip the HTML/Markdown reports.")
+    ] = False,
+) -> None:
+    """Analyze exports and write prospects.csv, signals.csv, messages/threads Parquet,
+    quarantine.csv and summary.json to --out."""
+    from walkaway.analysis import analyze as run_analysis
+    from walkaway.report.tables import write_tables
+
+    if engine != "local":
+        raise _fail(WalkawayError(f"--engine {engine}: only 'local' is available in this version"))
+    try:
+        with _progress() as update:
+            result = run_analysis(
+                paths,
+                our_domains=our_domain or (),
+                me=me or (),
+                as_of=as_of,
+                model=model,
+                rules=rules,
+                progress=update,
+            )
+        write_tables(result, out)
+    except WalkawayError as error:
+        raise _fail(error) from None
+
+    summary = result.summary
+    own = result.own
+    if not (our_domain or me):
+        err_console.print(f"Our side ({own.how}): {own.describe()}", highlight=False)
+    _print_prospects(result.prospects)
+    out_console.print(
+        f"{summary['parsed']} messages parsed, {summary['duplicates']} duplicates, "
+        f"{summary['quarantined']} quarantined (of {summary['inputs']}); "
+        f"{summary['threads']} threads, {summary['prospects']} prospects; as of {summary['as_of']}",
+        highlight=False,
+    )
+    out_console.print(f"Results: {out}/", highlight=False)
+
+
+def _print_prospects(prospects, limit: int = 15) -> None:  # type: ignore[no-untyped-def]
+    if prospects.empty:
+        out_console.print("No prospects found (no exchange between our side and another company).")
+        return
+    table = Table(title="Prospects, most disengaged first", show_lines=False)
+    for column, justify in (
+        ("prospect", "left"),
+        ("score", "right"),
+        ("band", "left"),
+        ("recommendation", "left"),
+        ("top reasons", "left"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for row in prospects.head(limit).itertuples():
+        reasons = ", ".join(str(row.reasons).split(";")[:3]) if row.reasons else "-"
+        table.add_row(
+            str(row.prospect), f"{row.score:.0f}", str(row.band), str(row.recommendation), reasons
+        )
+    out_console.print(table)
+    if len(prospects) > limit:
+        out_console.print(f"... and {len(prospects) - limit} more in prospects.csv")
+
+
+class _progress:
+    """A Rich progress display on stderr for long runs; silent when stderr is not a terminal."""
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self._bar: Progress | None = None
+        if err_console.is_terminal:
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed} items"),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            )
+            self._bar.__enter__()
+            self._task = self._bar.add_task("reading", total=None)
+
+        def update(stage: str, done: int, total: int | None) -> None:
+            if self._bar is not None:
+                self._bar.update(self._task, description=stage, completed=done, total=total)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    logging.basicConfig(level=logging.WARNING, format="walkaway: %(levelname)s: %(message)s")
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("walkaway: interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""The command-line contract: files written, columns, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import SAMPLES
+
+WALKAWAY = [sys.executable, "-m", "walkaway.cli"]
+
+MBOX = b"""From dana@lumora.io Mon Aug  3 09:00:00 2026
+From: Dana Whitfield <dana@lumora.io>
+To: Jane Doe <jane@acme.com>
+Subject: Pilot proposal
+Date: Mon, 03 Aug 2026 09:00:00 +0000
+Message-ID: <a1@lumora.io>
+Delivered-To: dana@lumora.io
+
+Hi Jane, here is the proposal. When could we start?
+
+From jane@acme.com Mon Aug  3 13:00:00 2026
+From: Jane Doe <jane@acme.com>
+To: Dana Whitfield <dana@lumora.io>
+Subject: Re: Pilot proposal
+Date: Mon, 03 Aug 2026 13:00:00 +0000
+Message-ID: <b1@acme.com>
+In-Reply-To: <a1@lumora.io>
+References: <a1@lumora.io>
+Delivered-To: dana@lumora.io
+
+Thanks Dana, looks good. Let's talk Thursday.
+
+From dana@lumora.io Mon Aug 10 09:00:00 2026
+From: Dana Whitfield <dana@lumora.io>
+To: Jane Doe <jane@acme.com>
+Subject: Re: Pilot proposal
+Date: Mon, 10 Aug 2026 09:00:00 +0000
+Message-ID: <a2@lumora.io>
+In-Reply-To: <b1@acme.com>
+References: <a1@lumora.io> <b1@acme.com>
+
+Any news?
+
+"""
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*WALKAWAY, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture
+def small_export(tmp_path: Path) -> Path:
+    path = tmp_path / "inbox"  # no extension: the format is recognised from content
+    path.write_bytes(MBOX)
+    return path
+
+
+def test_analyze_writes_every_contract_file(small_export: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = run("analyze", str(small_export), "--out", str(out), "--our-domain", "lumora.io")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for name in (
+        "prospects.csv",
+        "signals.csv",
+        "messages.parquet",
+        "threads.parquet",
+        "quarantine.csv",
+        "summary.json",
+    ):
+        assert (out / name).is_file(), name
+    prospects = pd.read_csv(out / "prospects.csv")
+    assert list(prospects.columns[:11]) == [
+        "prospect",
+        "name",
+        "score",
+        "band",
+        "recommendation",
+        "reasons",
+        "n_messages",
+        "n_threads",
+        "first_contact",
+        "last_contact",
+        "last_prospect_reply",
+    ]
+    row = prospects.iloc[0]
+    assert row["prospect"] == "acme.com"
+    assert row["n_messages"] == 3 and row["n_threads"] == 1
+    assert row["recommendation"] in {"walk_away", "escalate", "re_engage", "keep_going"}
+    assert 0 <= row["score"] <= 100
+    assert row["last_prospect_reply"] == "2026-08-03T13:00:00Z"
+    signals = pd.read_csv(out / "signals.csv")
+    assert list(signals.columns) == ["prospect", "signal", "message_id", "date", "evidence"]
+    assert list(pd.read_csv(out / "quarantine.csv").columns)[:3] == ["source", "location", "reason"]
+    summary = json.loads((out / "summary.json").read_text())
+    for key in (
+        "inputs",
+        "parsed",
+        "duplicates",
+        "quarantined",
+        "auto_replies",
+        "bounces",
+        "threads",
+        "prospects",
+        "own_side",
+        "as_of",
+        "versions",
+        "timings",
+    ):
+        assert key in summary, key
+    assert summary["inputs"] == summary["parsed"] + summary["duplicates"] + summary["quarantined"]
+    assert summary["as_of"] == "2026-08-10T09:00:00+00:00"
+    messages = pd.read_parquet(out / "messages.parquet")
+    assert len(messages) == 3 and messages["thread_id"].nunique() == 1
+
+
+def test_analyze_infers_and_prints_the_own_side(small_export: Path, tmp_path: Path):
+    result = run("analyze", str(small_export), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "lumora.io" in result.stderr and "inferred" in result.stderr
+
+
+def test_as_of_hides_later_messages(small_export: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = run("analyze", str(small_export), "--out", str(out), "--as-of", "2026-08-05")
+    assert result.returncode == 0, result.stderr
+    prospects = pd.read_csv(out / "prospects.csv")
+    assert prospects.loc[0, "n_messages"] == 2
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path):
+    result = run("analyze", str(tmp_path / "nope.mbox"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "no such file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_as_of_is_a_usage_error(small_export: Path, tmp_path: Path):
+    result = run("analyze", str(small_export), "--out", str(tmp_path / "o"), "--as-of", "soon")
+    assert result.returncode == 2 and "--as-of" in result.stderr
+
+
+def test_empty_export_exits_1(tmp_path: Path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("analyze", str(empty), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+
+
+def test_nothing_usable_exits_1(tmp_path: Path):
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x00\x01\x02 not mail at all" * 10)
+    result = run("analyze", str(junk), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_unknown_option_is_a_usage_error(tmp_path: Path):
+    assert run("analyze", str(tmp_path), "--out", str(tmp_path), "--bogus").returncode == 2
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="data/samples not built")
+def test_analyze_runs_on_the_bundled_samples(tmp_path: Path):
+    out = tmp_path / "out"
+    result = run("analyze", str(SAMPLES), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert len(pd.read_csv(out / "prospects.csv")) >= 8
