@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(BIN)/walkaway analyze data/samples --out $(OUT)
-	@echo "Results are in $(OUT)/ (prospects.csv, signals.csv, summary.json, report/index.html)"
+	@echo "Results are in $(OUT)/ (prospects.csv, signals.csv, summary.json)"
 
 test: install
 	$(BIN)/python -m pytest
