@@ -91,3 +91,25 @@ def test_installed_command_runs_from_any_folder(installed: Path, tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     assert (out / "prospects.csv").is_file()
+
+
+def test_every_subpackage_is_listed_for_the_wheel():
+    import tomllib
+
+    listed = set(
+        tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    source = PROJECT_ROOT / "src"
+    found = {
+        ".".join(init.parent.relative_to(source).parts) for init in source.rglob("__init__.py")
+    }
+    assert found | {"walkaway.models"} == listed
+
+
+def test_wheel_carries_nlp_patterns_and_phrase_banks(installed: Path):
+    site = next((installed / "lib").glob("python3*/site-packages"))
+    assert list((site / "walkaway" / "nlp" / "patterns").glob("*.jsonl"))
+    assert list((site / "walkaway" / "simulate" / "phrases").glob("*.json"))
+    assert (site / "walkaway" / "models" / "__init__.py").is_file()
