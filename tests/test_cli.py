@@ -170,3 +170,11 @@ def test_analyze_runs_on_the_bundled_samples(tmp_path: Path):
     result = run("analyze", str(SAMPLES), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert len(pd.read_csv(out / "prospects.csv")) >= 8
+
+
+def test_simulate_writes_synthetic_mbox_and_deals(tmp_path: Path):
+    out = tmp_path / "sim"
+    result = run("simulate", "--prospects", "5", "--seed", "3", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert (out / "inbox.mbox").is_file() and (out / "deals.csv").is_file()
+    assert "Synthetic" in result.stdout

@@ -24,7 +24,7 @@ from walkaway.simulate import SimulationResult, phrase_bank_sizes, simulate
 from walkaway.simulate._banks import MIN_PHRASINGS, PLACEHOLDERS, Slots, load_banks
 from walkaway.simulate._world import DECK_SIZE, company_names, make_context
 
-FILES = ("inbox.mbox", "deals.csv", "truth.json", "README.txt")
+FILES = ("inbox.mbox", "deals.csv", "truth.json", "README.md")
 # Three full plan blocks: every archetype and every deliberate confounder appears three times.
 PROSPECTS = DECK_SIZE * 3
 SEED = 20260105
@@ -148,7 +148,7 @@ def test_every_message_is_marked_synthetic_and_labelled(corpus: Corpus) -> None:
             assert "Sent" in labels and message["Delivered-To"] is None
         else:
             assert "Sent" not in labels and message["Delivered-To"] == owner
-    assert "SYNTHETIC" in (corpus.folder / "README.txt").read_text("utf-8")
+    assert "SYNTHETIC" in (corpus.folder / "README.md").read_text("utf-8")
     assert corpus.truth["synthetic"] is True
 
 

@@ -111,6 +111,27 @@ def analyze(
     out_console.print(f"Results: {out}/", highlight=False)
 
 
+@app.command()
+def simulate(
+    prospects: Annotated[int, typer.Option("--prospects", help="How many prospects to generate.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same bytes.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    jobs: Annotated[int | None, typer.Option("--jobs", help="Worker processes.")] = None,
+) -> None:
+    """Generate SYNTHETIC labeled deals: OUT/inbox.mbox, OUT/deals.csv, OUT/truth.json."""
+    from walkaway.simulate import simulate as run_simulation
+
+    try:
+        result = run_simulation(out, prospects=prospects, seed=seed, jobs=jobs)
+    except WalkawayError as error:
+        raise _fail(error) from None
+    out_console.print(
+        f"Synthetic data (not real mail): {result.messages} messages for {result.prospects} "
+        f"prospects in {result.mbox}; labels in {result.deals}",
+        highlight=False,
+    )
+
+
 def _print_prospects(prospects, limit: int = 15) -> None:  # type: ignore[no-untyped-def]
     if prospects.empty:
         out_console.print("No prospects found (no exchange between our side and another company).")

@@ -209,7 +209,7 @@ def simulate(
     Files: ``inbox.mbox`` (Gmail Takeout style), ``deals.csv`` (``prospect, outcome, closed_at,
     synthetic``; open deals have an empty outcome), ``truth.json`` (per prospect: outcome,
     archetype, behaviours and confounders with the message ids that carry them, message and
-    thread counts; totals) and ``README.txt``. ``messages_per_prospect`` is a target range
+    thread counts; totals) and ``README.md``. ``messages_per_prospect`` is a target range
     (deals end when their story ends, so counts vary). ``jobs`` is the number of worker
     processes: ``None`` uses one per CPU for runs of 200 prospects or more and none below,
     ``1`` generates in this process. The output never depends on it.
@@ -232,7 +232,7 @@ def simulate(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     mbox_path, deals_path = out / "inbox.mbox", out / "deals.csv"
-    truth_path, readme_path = out / "truth.json", out / "README.txt"
+    truth_path, readme_path = out / "truth.json", out / "README.md"
     totals = _new_stats()
     mbox_bytes = 0
     header = {
