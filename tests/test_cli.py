@@ -178,3 +178,20 @@ def test_simulate_writes_synthetic_mbox_and_deals(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert (out / "inbox.mbox").is_file() and (out / "deals.csv").is_file()
     assert "Synthetic" in result.stdout
+
+
+@pytest.mark.corpus
+def test_analyze_all_real_emails_exits_0_with_exact_accounting(tmp_path: Path):
+    from tests.conftest import corpus_path
+
+    corpus = corpus_path("real-emails")
+    out = tmp_path / "out"
+    result = run("analyze", str(corpus), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["inputs"] == summary["parsed"] + summary["duplicates"] + summary["quarantined"]
+    assert summary["parsed"] > 500
+    quarantine = pd.read_csv(out / "quarantine.csv")
+    assert len(quarantine) == summary["quarantined"]
+    assert quarantine["reason"].notna().all()
