@@ -113,3 +113,23 @@ def test_wheel_carries_nlp_patterns_and_phrase_banks(installed: Path):
     assert list((site / "walkaway" / "nlp" / "patterns").glob("*.jsonl"))
     assert list((site / "walkaway" / "simulate" / "phrases").glob("*.json"))
     assert (site / "walkaway" / "models" / "__init__.py").is_file()
+    assert (site / "walkaway" / "models" / "reply-classifier" / "model.skops").is_file()
+
+
+def test_installed_classify_finds_the_deferral(installed: Path, tmp_path: Path):
+    python = installed / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    result = subprocess.run(
+        [python, "-m", "walkaway", "classify", "We'll revisit once budgets reset after Q1."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    output = json.loads(result.stdout)
+    assert output["top"] == "deferral"
+    assert any(span["label"] == "deferral" for span in output["spans"])

@@ -5,15 +5,16 @@ The public API::
     result = walkaway.analyze(paths, our_domains=("acme.com",), as_of=None)
     for message in walkaway.read_messages(paths): ...
     reply = walkaway.split_reply(body, html=False, sender=None)
+    walkaway.classify(["We'll revisit after Q1."])
+
+The functions are imported on first use, so ``import walkaway`` stays light.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from walkaway.analysis import AnalysisResult, analyze
-from walkaway.clean import split_reply
-from walkaway.ingest import read_messages
 from walkaway.types import (
     Address,
     Attachment,
@@ -25,6 +26,31 @@ from walkaway.types import (
     Signal,
     Thread,
 )
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "AnalysisResult": "walkaway.analysis",
+    "analyze": "walkaway.analysis",
+    "classify": "walkaway.nlp.classify",
+    "read_messages": "walkaway.ingest",
+    "split_reply": "walkaway.clean",
+}
+
+if TYPE_CHECKING:
+    from walkaway.analysis import AnalysisResult, analyze
+    from walkaway.clean import split_reply
+    from walkaway.ingest import read_messages
+    from walkaway.nlp.classify import classify
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'walkaway' has no attribute {name!r}")
+
 
 __all__ = [
     "Address",
@@ -39,6 +65,7 @@ __all__ = [
     "Thread",
     "__version__",
     "analyze",
+    "classify",
     "read_messages",
     "split_reply",
 ]

@@ -112,6 +112,78 @@ def analyze(
 
 
 @app.command()
+def classify(
+    texts: Annotated[list[str] | None, typer.Argument(help="Texts to classify.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="A CSV file of texts.")] = None,
+    column: Annotated[
+        str, typer.Option("--column", help="The CSV column holding the text.")
+    ] = "text",
+) -> None:
+    """Print one JSON object per text: label probabilities, top label, evidence spans.
+
+    Without TEXT or --file, reads one text per line from standard input."""
+    import csv
+    import json
+
+    from walkaway.nlp.classify import classify as run_classify
+
+    items = list(texts or [])
+    if file is not None:
+        if not file.is_file():
+            raise _fail(WalkawayError(f"--file: no such file: {file}"))
+        with file.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if column not in (reader.fieldnames or []):
+                raise _fail(
+                    WalkawayError(f"--file {file}: no column {column!r} (has {reader.fieldnames})")
+                )
+            items.extend(row[column] or "" for row in reader)
+    if not items and texts is None and file is None and not sys.stdin.isatty():
+        items = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    if not items:
+        raise _fail(WalkawayError("nothing to classify: give TEXT arguments, --file or stdin"))
+    try:
+        for start in range(0, len(items), 512):
+            for result in run_classify(items[start : start + 512]):
+                sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    except WalkawayError as error:
+        raise _fail(error) from None
+
+
+@app.command("train-classifiers")
+def train_classifiers_command(
+    data: Annotated[Path, typer.Option("--data", help="Labeled examples (JSON lines).")] = Path(
+        "data/classifiers/examples.jsonl"
+    ),
+    out: Annotated[Path, typer.Option("--out", help="Model folder to write.")] = Path(
+        "models/reply-classifier"
+    ),
+    compare: Annotated[
+        bool, typer.Option("--compare/--no-compare", help="Also compare candidate models.")
+    ] = True,
+    datasets: Annotated[
+        Path | None,
+        typer.Option("--datasets", help="Public datasets for transfer checks (optional)."),
+    ] = None,
+) -> None:
+    """Rebuild the reply classifiers from labeled examples, with their model card."""
+    from walkaway.nlp.training import train_classifiers
+
+    try:
+        classifier = train_classifiers(data, out, compare=compare, datasets=datasets)
+    except WalkawayError as error:
+        raise _fail(error) from None
+    metrics = classifier.card["metrics_test"]
+    for label in classifier.labels:
+        m = metrics[label]
+        out_console.print(
+            f"{label:<26} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}",
+            highlight=False,
+        )
+    out_console.print(f"macro F1 {metrics['macro']['f1']:.3f} (held-out test). Saved to {out}/")
+
+
+@app.command()
 def simulate(
     prospects: Annotated[int, typer.Option("--prospects", help="How many prospects to generate.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same bytes.")],
