@@ -17,16 +17,12 @@ from tests.conftest import PROJECT_ROOT, SAMPLES
 EXPECTATIONS = json.loads((PROJECT_ROOT / "tests/data/sample_expectations.json").read_text())
 PROSPECTS = EXPECTATIONS["prospects"]
 
-# The codes this version computes; expectations about other codes are checked where they are built.
 IMPLEMENTED = {
-    "radio_silence",
-    "slowing_replies",
-    "unanswered_followups",
-    "auto_reply_only",
-    "champion_left",
-    "multithreaded",
-    "exec_engaged",
-}
+    "radio_silence", "slowing_replies", "unanswered_followups", "auto_reply_only",
+    "champion_left", "multithreaded", "exec_engaged", "vague", "price_only", "deferral",
+    "repeated_deferral", "missed_meetings", "no_decision_maker", "dodged_questions",
+    "value_unclear", "unrealistic_expectations", "concrete_next_step",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +72,19 @@ def test_samples_every_signal_points_to_a_message_of_its_prospect(result):
     for row in result.signals.itertuples():
         assert row.message_id in messages.index
         assert row.evidence
+
+
+@pytest.mark.parametrize("prospect", sorted(PROSPECTS))
+def test_samples_recommendations_match_the_rules_of_thumb(result, prospect):
+    row = result.prospects.set_index("prospect").loc[prospect]
+    acceptable = PROSPECTS[prospect].get(
+        "acceptable_recommendations", [PROSPECTS[prospect]["expected_recommendation"]]
+    )
+    assert row["recommendation"] in acceptable, (row["score"], row["reasons"])
+
+
+def test_samples_healthy_deals_rank_below_dying_ones(result):
+    ranked = list(result.prospects["prospect"])
+    healthy = [p for p, e in PROSPECTS.items() if e["expected_recommendation"] == "keep_going"]
+    dying = [p for p, e in PROSPECTS.items() if e["expected_recommendation"] == "walk_away"]
+    assert max(ranked.index(p) for p in dying) < min(ranked.index(p) for p in healthy)

@@ -20,7 +20,7 @@ import pandas as pd
 from walkaway import __version__
 from walkaway.clean import clean
 from walkaway.errors import NoUsableInputError, UsageError
-from walkaway.features import Timeline, build_timelines, prospect_features
+from walkaway.features import Timeline, build_timelines, prospect_features, read_language
 from walkaway.ingest import IngestStats, scan
 from walkaway.people import OwnSide, Person, build_people, infer_own_side, message_prospects
 from walkaway.scoring.rules import RuleSet, load_rules, score_prospect
@@ -146,7 +146,12 @@ def analyze(
     if as_of_time is None:
         as_of_time = max(dated) if dated else datetime.now(UTC)
     timelines = build_timelines(messages, own, people, thread_of)
-    features, signals = prospect_features(timelines, people, as_of_time)
+    timings["people_seconds"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    language = read_language(timelines)
+    timings["language_seconds"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    features, signals = prospect_features(timelines, people, as_of_time, language=language)
     timings["signals_seconds"] = time.perf_counter() - mark
 
     mark = time.perf_counter()

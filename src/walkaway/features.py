@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import pandas as pd
 
+from walkaway.nlp.analysis import TextAnalysis
+from walkaway.nlp.classify import TextLabels
 from walkaway.people import OwnSide, Person, account_key, is_automated, message_prospects
 from walkaway.signals.contacts import contact_signals
+from walkaway.signals.language import language_signals
 from walkaway.signals.timing import Direction, Event, TimingConfig, timing_signals
 from walkaway.types import Message, Signal
 
@@ -107,13 +110,56 @@ def build_timelines(
     return timelines
 
 
+@dataclass(frozen=True)
+class MessageLanguage:
+    """Per-message language results, computed once and reused for any as-of date.
+
+    ``replies``: the prospect's human replies, classified (``TextLabels``); ``ours``: our
+    messages' rule analysis (questions asked).
+    """
+
+    replies: Mapping[str, TextLabels] = field(default_factory=dict)
+    ours: Mapping[str, TextAnalysis] = field(default_factory=dict)
+
+
+def read_language(timelines: Mapping[str, Timeline], batch_size: int = 256) -> MessageLanguage:
+    """Run the language layer on every prospect reply and every message of ours, once."""
+    from walkaway.nlp import analyze_texts
+    from walkaway.nlp.classify import label_texts
+
+    replies: dict[str, Event] = {}
+    ours: dict[str, Event] = {}
+    for timeline in timelines.values():
+        for event in timeline.events:
+            if event.direction == "in":
+                replies.setdefault(event.message.id, event)
+            elif event.direction == "out":
+                ours.setdefault(event.message.id, event)
+    reply_ids = sorted(replies)
+    labels: dict[str, TextLabels] = {}
+    for start in range(0, len(reply_ids), batch_size):
+        chunk = reply_ids[start : start + batch_size]
+        results = label_texts(
+            [replies[i].message.text for i in chunk], [replies[i].date for i in chunk]
+        )
+        labels.update(zip(chunk, results, strict=True))
+    our_ids = sorted(ours)
+    analyses = analyze_texts(
+        [ours[i].message.text for i in our_ids], [ours[i].date for i in our_ids]
+    )
+    return MessageLanguage(replies=labels, ours=dict(zip(our_ids, analyses, strict=True)))
+
+
 def prospect_features(
     timelines: Mapping[str, Timeline],
     people: Mapping[str, Person],
     as_of: datetime,
     timing: TimingConfig | None = None,
+    language: MessageLanguage | None = None,
 ) -> tuple[pd.DataFrame, list[Signal]]:
-    """One row of features per prospect with activity up to ``as_of``, and every fired signal."""
+    """One row of features per prospect with activity up to ``as_of``, and every fired signal.
+
+    Without ``language`` only timing and contact signals are computed."""
     rows: list[dict[str, object]] = []
     signals: list[Signal] = []
     for prospect in sorted(timelines):
@@ -127,6 +173,12 @@ def prospect_features(
         contact_features, contact_fired = contact_signals(prospect, events, people)
         row.update(contact_features)
         fired = [*timing_result.signals, *contact_fired]
+        if language is not None:
+            language_result = language_signals(
+                prospect, events, as_of, language.replies, language.ours, people
+            )
+            row.update(language_result.features)
+            fired += language_result.signals
         for signal in fired:
             row[f"signal_{signal.signal}"] = (
                 row.get(f"signal_{signal.signal}", 0.0) + signal.strength

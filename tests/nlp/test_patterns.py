@@ -34,6 +34,7 @@ FILE_LABELS = {
     "value": ("walkaway", "VALUE_UNCLEAR"),
     "expectations": ("walkaway", "UNREALISTIC"),
     "vague": ("walkaway", "VAGUE"),
+    "decline": ("walkaway", "DECLINED"),
     "price": ("walkaway_terms", "PRICE"),
     "value_talk": ("walkaway_terms", "VALUE"),
 }

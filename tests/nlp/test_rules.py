@@ -193,6 +193,7 @@ def test_an_invalid_token_pattern_is_a_config_error() -> None:
 
 def test_labels_leave_out_the_parts_of_combine_rules(nlp: Language) -> None:
     assert nlp.get_pipe("walkaway_rules").labels == (
+        "DECLINED",
         "DEFERRAL",
         "MISSED_MEETING",
         "NO_AUTHORITY",

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from walkaway.nlp.dates import DeferralTarget, find_periods
-from walkaway.nlp.extensions import SIGNALS_KEY
+from walkaway.nlp.extensions import SIGNALS_KEY, TOPICS_KEY
 from walkaway.nlp.pipeline import get_pipeline
 
 DEFERRAL = "DEFERRAL"
@@ -75,6 +75,8 @@ class TextAnalysis:
     ``deferral_targets`` holds the resolved period of each deferral that names one (only
     when a reference date was given). ``price_share`` is price mentions / (price + value,
     outcome, implementation and next-step mentions), ``None`` when there are neither.
+    ``topics`` are the question topics (timeline, budget, decision, headcount, next_step)
+    the text talks about anywhere, which tells whether a reply answered a question.
     """
 
     text: str
@@ -85,6 +87,7 @@ class TextAnalysis:
     price_mentions: int
     value_mentions: int
     price_share: float | None
+    topics: frozenset[str] = frozenset()
 
     @property
     def labels(self) -> frozenset[str]:
@@ -180,6 +183,7 @@ def analysis_from_doc(
         price_mentions=doc._.price_mentions,
         value_mentions=doc._.value_mentions,
         price_share=doc._.price_share,
+        topics=frozenset(span.label_ for span in doc.spans.get(TOPICS_KEY, ())),
     )
 
 

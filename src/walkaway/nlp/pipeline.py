@@ -19,7 +19,15 @@ from spacy.tokenizer import Tokenizer
 from walkaway.nlp import extensions, questions, rules, sentences  # noqa: F401
 from walkaway.nlp.extensions import SIGNALS_KEY, TERMS_KEY
 
-SIGNAL_PATTERN_FILES = ("deferral", "meeting", "authority", "value", "expectations", "vague")
+SIGNAL_PATTERN_FILES = (
+    "deferral",
+    "meeting",
+    "authority",
+    "value",
+    "expectations",
+    "vague",
+    "decline",
+)
 TERM_PATTERN_FILES = ("price", "value_talk")
 
 # Pipe names, in order.
