@@ -1,8 +1,8 @@
 """``walkaway.classify``: per-label probabilities for texts, with the spans that show why.
 
 The trained classifier scores each text as a whole; the spans come from the rule pipeline
-(``source: "rule"``, with the pattern id) and, for each label that passes its threshold, from
-the sentence the classifier scores highest for it (``source: "model"``). ``top`` is the most
+(``source: "rule:<pattern id>"``) and, for each label that passes its threshold without a rule
+span of its own, from the sentence the classifier scores highest for it (``source: "model"``). ``top`` is the most
 probable label that passes its threshold, or ``none``.
 """
 
@@ -92,10 +92,16 @@ def label_texts(
     probabilities = classifier.predict_proba(texts)
     fired_matrix = classifier.fired(probabilities)
 
-    # Sentence-level scores only where a label fired and there is more than one sentence.
+    # Sentence-level scores only where a fired label has no rule span to show for it, and
+    # there is more than one sentence to choose from.
+    rule_labels = [{RULE_LABELS.get(hit.label) for hit in a.spans} for a in analyses]
+    needs_model_span = [
+        {label for j, label in enumerate(LABELS) if fired_matrix[i, j]} - rule_labels[i]
+        for i in range(len(texts))
+    ]
     wanted: list[tuple[int, int]] = []  # (text index, sentence index)
     for i, analysis in enumerate(analyses):
-        if fired_matrix[i].any() and len(analysis.sentences) > 1:
+        if needs_model_span[i] and len(analysis.sentences) > 1:
             wanted.extend((i, k) for k in range(len(analysis.sentences)))
     sentence_scores: dict[tuple[int, int], np.ndarray] = {}
     if wanted:
@@ -117,6 +123,8 @@ def label_texts(
             if hit.label in RULE_LABELS
         ]
         for label in fired:
+            if label not in needs_model_span[i]:
+                continue
             j = LABELS.index(label)
             if len(analysis.sentences) > 1:
                 best = max(range(len(analysis.sentences)), key=lambda k: sentence_scores[(i, k)][j])
