@@ -1,8 +1,9 @@
 """Trained text classifiers for what prospects write: ``vague``, ``price_only``, ``deferral``,
 ``no_authority``, ``missed_meeting``, ``value_unclear``, ``unrealistic_expectations``.
 
-One scikit-learn pipeline (TF-IDF over word 1-2-grams, one-vs-rest logistic regression) gives a probability per label; a per-label threshold chosen on the
-validation split decides what fires. The artifact is stored with skops and loaded with an
+One scikit-learn pipeline (TF-IDF over word 1-2-grams, one-vs-rest logistic regression)
+gives a probability per label; a per-label threshold chosen on the validation split decides
+what fires. The artifact is stored with skops and loaded with an
 explicit list of trusted types: a model file can never run code on load.
 """
 
@@ -39,7 +40,6 @@ CARD = "card.json"
 # refuses a file with anything else in it.
 TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.pipeline.Pipeline",
-    "sklearn.pipeline.FeatureUnion",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.multiclass.OneVsRestClassifier",

@@ -2,8 +2,9 @@
 
 The trained classifier scores each text as a whole; the spans come from the rule pipeline
 (``source: "rule:<pattern id>"``) and, for each label that passes its threshold without a rule
-span of its own, from the sentence the classifier scores highest for it (``source: "model"``). ``top`` is the most
-probable label that passes its threshold, or ``none``.
+span of its own, from the sentence the classifier scores highest for it
+(``source: "model"``). ``top`` is the most probable label that passes its threshold, or
+``none``.
 """
 
 from __future__ import annotations
