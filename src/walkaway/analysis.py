@@ -23,7 +23,8 @@ from walkaway.errors import NoUsableInputError, UsageError
 from walkaway.features import Timeline, build_timelines, prospect_features, read_language
 from walkaway.ingest import IngestStats, scan
 from walkaway.people import OwnSide, Person, build_people, infer_own_side, message_prospects
-from walkaway.scoring.rules import RuleSet, load_rules, score_prospect
+from walkaway.scoring.rules import RuleSet, load_rules, rule_scorer
+from walkaway.scoring.trajectory import TrajectoryPoint, trajectories
 from walkaway.threads import build_threads
 from walkaway.types import Message, ProspectScore, Quarantined, Signal, Thread
 
@@ -62,6 +63,7 @@ class AnalysisResult:
     summary: dict[str, object]
     scores: dict[str, ProspectScore] = field(default_factory=dict)
     timelines: dict[str, Timeline] = field(default_factory=dict)
+    trajectories: dict[str, list[TrajectoryPoint]] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     own: OwnSide = field(default_factory=OwnSide)
     as_of: datetime | None = None
@@ -155,11 +157,12 @@ def analyze(
     timings["signals_seconds"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    scores = {
-        prospect: score_prospect(prospect, [s for s in signals if s.prospect == prospect], rule_set)
-        for prospect in (features["prospect"] if not features.empty else [])
-    }
+    scorer = rule_scorer(rule_set)
+    scores = scorer(features, signals) if not features.empty else {}
     timings["score_seconds"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    trajectory = trajectories(timelines, people, language, as_of_time, scorer) if scores else {}
+    timings["trajectory_seconds"] = time.perf_counter() - mark
 
     prospects_table = _prospects_table(features, scores, timelines, people)
     signals_table = _signals_table(signals)
@@ -183,10 +186,64 @@ def analyze(
         summary=summary,
         scores=scores,
         timelines=timelines,
+        trajectories=trajectory,
         people=people,
         own=own,
         as_of=as_of_time,
     )
+
+
+def explanations(result: AnalysisResult, rules: RuleSet | None = None) -> dict[str, object]:
+    """Every prospect's score with its reasons (contributions) and weekly trajectory: the
+    data behind the reports, as ``scores.json``."""
+    rules = rules or load_rules()
+    features = result.features.set_index("prospect") if not result.features.empty else None
+    prospects = []
+    for row in result.prospects.itertuples():
+        score = result.scores[row.prospect]
+        feature_row = {}
+        if features is not None:
+            for key, value in features.loc[row.prospect].items():
+                if key.startswith("signal_"):
+                    continue
+                feature_row[key] = (
+                    value.isoformat()
+                    if hasattr(value, "isoformat")
+                    else (None if pd.isna(value) else value)
+                )
+        prospects.append(
+            {
+                "prospect": row.prospect,
+                "name": row.name,
+                "score": score.score,
+                "band": score.band,
+                "recommendation": score.recommendation,
+                "reasons": [
+                    {
+                        "code": reason.code,
+                        "contribution": reason.contribution,
+                        "description": reason.detail,
+                        "kind": rules.rules[reason.code].kind if reason.code in rules.rules else "",
+                    }
+                    for reason in score.reasons
+                ],
+                "trajectory": [
+                    {
+                        "as_of": p.as_of.isoformat(),
+                        "score": p.score,
+                        "band": p.band,
+                        "recommendation": p.recommendation,
+                    }
+                    for p in result.trajectories.get(row.prospect, [])
+                ],
+                "features": feature_row,
+            }
+        )
+    return {
+        "as_of": result.as_of.isoformat() if result.as_of else None,
+        "scoring": result.summary.get("scoring"),
+        "prospects": prospects,
+    }
 
 
 def _prospect_name(prospect: str, timeline: Timeline, people: dict[str, Person]) -> str:

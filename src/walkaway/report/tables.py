@@ -60,8 +60,9 @@ def write_json(data: object, path: Path) -> None:
 
 
 def write_tables(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write prospects.csv, signals.csv, messages.parquet, threads.parquet, quarantine.csv and
-    summary.json; return their paths by name."""
+    """Write prospects.csv, signals.csv, messages.parquet, threads.parquet, quarantine.csv,
+    summary.json and scores.json (reasons with contributions, weekly trajectories); return
+    their paths by name."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -71,6 +72,7 @@ def write_tables(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]
         "threads": out / "threads.parquet",
         "quarantine": out / "quarantine.csv",
         "summary": out / "summary.json",
+        "scores": out / "scores.json",
     }
     write_csv(result.prospects, paths["prospects"])
     write_csv(result.signals, paths["signals"])
@@ -78,4 +80,7 @@ def write_tables(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]
     write_parquet(result.threads, paths["threads"])
     write_csv(result.quarantine, paths["quarantine"])
     write_json(result.summary, paths["summary"])
+    from walkaway.analysis import explanations
+
+    write_json(explanations(result), paths["scores"])
     return paths

@@ -173,3 +173,18 @@ def recommend(score: float, reasons: Iterable[Reason], rules: RuleSet) -> Recomm
             return "escalate"
         return "re_engage"
     return "keep_going"
+
+
+def rule_scorer(rules: RuleSet):  # type: ignore[no-untyped-def]
+    """A scorer (feature table, signals) -> scores that applies the rule prior."""
+
+    def score(table, signals):  # type: ignore[no-untyped-def]
+        by_prospect: dict[str, list[Signal]] = defaultdict(list)
+        for signal in signals:
+            by_prospect[signal.prospect].append(signal)
+        return {
+            prospect: score_prospect(prospect, by_prospect.get(prospect, []), rules)
+            for prospect in table["prospect"]
+        }
+
+    return score

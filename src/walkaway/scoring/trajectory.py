@@ -1,0 +1,75 @@
+"""Scores as of each week through a deal's life.
+
+The same features and the same scorer as ``analyze``, evaluated at weekly as-of dates going
+back from the final one, each seeing only what was written by then. It shows when a deal
+started to go cold, and in backtests how early the walk-away threshold was crossed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pandas as pd
+
+from walkaway.features import MessageLanguage, Timeline, prospect_features
+from walkaway.people import Person
+from walkaway.types import ProspectScore, Signal
+
+Scorer = Callable[[pd.DataFrame, list[Signal]], dict[str, ProspectScore]]
+"""Scores every prospect of a feature table from its rows and fired signals."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrajectoryPoint:
+    as_of: datetime
+    score: float
+    band: str
+    recommendation: str
+
+
+def weekly_points(
+    first: datetime, last: datetime, step_days: int = 7, limit: int = 26
+) -> list[datetime]:
+    """As-of dates every ``step_days`` back from ``last`` to ``first`` (at most ``limit``)."""
+    points = []
+    moment = last
+    while moment >= first and len(points) < limit:
+        points.append(moment)
+        moment -= timedelta(days=step_days)
+    return sorted(points)
+
+
+def trajectories(
+    timelines: Mapping[str, Timeline],
+    people: Mapping[str, Person],
+    language: MessageLanguage | None,
+    as_of: datetime,
+    scorer: Scorer,
+    *,
+    step_days: int = 7,
+    limit: int = 26,
+) -> dict[str, list[TrajectoryPoint]]:
+    """Per prospect, its score at each weekly as-of date since its first contact."""
+    firsts = {
+        prospect: timeline.events[0].date
+        for prospect, timeline in timelines.items()
+        if timeline.events
+    }
+    if not firsts:
+        return {}
+    points = weekly_points(min(firsts.values()), as_of, step_days, limit)
+    result: dict[str, list[TrajectoryPoint]] = {prospect: [] for prospect in timelines}
+    for moment in points:
+        active = {p: t for p, t in timelines.items() if p in firsts and firsts[p] <= moment}
+        if not active:
+            continue
+        table, signals = prospect_features(active, people, moment, language=language)
+        if table.empty:
+            continue
+        for prospect, score in scorer(table, signals).items():
+            result[prospect].append(
+                TrajectoryPoint(moment, score.score, score.band, score.recommendation)
+            )
+    return result
