@@ -20,11 +20,17 @@ import pandas as pd
 from walkaway import __version__
 from walkaway.clean import clean
 from walkaway.errors import NoUsableInputError, UsageError
-from walkaway.features import Timeline, build_timelines, prospect_features, read_language
+from walkaway.features import (
+    MessageLanguage,
+    Timeline,
+    build_timelines,
+    prospect_features,
+    read_language,
+)
 from walkaway.ingest import IngestStats, scan
 from walkaway.people import OwnSide, Person, build_people, infer_own_side, message_prospects
 from walkaway.scoring.rules import RuleSet, load_rules, rule_scorer
-from walkaway.scoring.trajectory import TrajectoryPoint, trajectories
+from walkaway.scoring.trajectory import Scorer, TrajectoryPoint, trajectories
 from walkaway.threads import build_threads
 from walkaway.types import Message, ProspectScore, Quarantined, Signal, Thread
 
@@ -90,30 +96,43 @@ def parse_as_of(value: str | datetime | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def analyze(
+@dataclass
+class Corpus:
+    """Everything read from an export that does not depend on the as-of date.
+
+    Built once by :func:`read_corpus`; ``analyze`` scores it as of one date, backtests as of
+    each deal's cut-off.
+    """
+
+    messages: list[Message]
+    quarantined: list[Quarantined]
+    stats: IngestStats
+    threads: list[Thread]
+    thread_of: dict[str, str]
+    own: OwnSide
+    people: dict[str, Person]
+    timelines: dict[str, Timeline]
+    language: MessageLanguage
+    timings: dict[str, float]
+
+    @property
+    def newest(self) -> datetime | None:
+        dated = [m.date for m in self.messages if m.date is not None]
+        return max(dated) if dated else None
+
+
+def read_corpus(
     paths: str | Path | Sequence[str | Path],
     our_domains: Iterable[str] = (),
     me: Iterable[str] = (),
-    as_of: str | datetime | None = None,
-    model: str | Path | None = None,
     *,
-    rules: str | Path | RuleSet | None = None,
     progress: Progress | None = None,
-) -> AnalysisResult:
-    """Read exports, rebuild conversations, and score every prospect as of a date.
-
-    >>> result = walkaway.analyze(["inbox.mbox"], our_domains=["acme.com"])  # doctest: +SKIP
-    >>> result.prospects[["prospect", "score", "recommendation"]]  # doctest: +SKIP
-    """
+) -> Corpus:
+    """Ingest, clean, thread, find people and prospects, and read every reply's language."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    if model is not None:
-        raise UsageError("--model: trained models are not supported by this version yet")
-    as_of_time = parse_as_of(as_of)
-    rule_set = rules if isinstance(rules, RuleSet) else load_rules(rules)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-
     stats = IngestStats()
     messages: list[Message] = []
     quarantined: list[Quarantined] = []
@@ -144,37 +163,86 @@ def analyze(
     if not own:
         own = infer_own_side(messages)
     people = build_people(messages, own)
-    dated = [m.date for m in messages if m.date is not None]
-    if as_of_time is None:
-        as_of_time = max(dated) if dated else datetime.now(UTC)
     timelines = build_timelines(messages, own, people, thread_of)
     timings["people_seconds"] = time.perf_counter() - mark
     mark = time.perf_counter()
+    if progress is not None:
+        progress("reading replies", 0, None)
     language = read_language(timelines)
     timings["language_seconds"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    features, signals = prospect_features(timelines, people, as_of_time, language=language)
-    timings["signals_seconds"] = time.perf_counter() - mark
+    return Corpus(
+        messages=messages,
+        quarantined=quarantined,
+        stats=stats,
+        threads=threads,
+        thread_of=thread_of,
+        own=own,
+        people=people,
+        timelines=timelines,
+        language=language,
+        timings=timings,
+    )
 
+
+def analyze(
+    paths: str | Path | Sequence[str | Path],
+    our_domains: Iterable[str] = (),
+    me: Iterable[str] = (),
+    as_of: str | datetime | None = None,
+    model: str | Path | None = None,
+    *,
+    rules: str | Path | RuleSet | None = None,
+    progress: Progress | None = None,
+) -> AnalysisResult:
+    """Read exports, rebuild conversations, and score every prospect as of a date.
+
+    ``model`` is a folder written by ``walkaway train``; without it the rule prior scores.
+
+    >>> result = walkaway.analyze(["inbox.mbox"], our_domains=["acme.com"])  # doctest: +SKIP
+    >>> result.prospects[["prospect", "score", "recommendation"]]  # doctest: +SKIP
+    """
+    as_of_time = parse_as_of(as_of)
+    rule_set = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    scorer, scoring = make_scorer(rule_set, model)
+    started = time.perf_counter()
+    corpus = read_corpus(paths, our_domains, me, progress=progress)
+    timings = dict(corpus.timings)
+    if as_of_time is None:
+        as_of_time = corpus.newest or datetime.now(UTC)
     mark = time.perf_counter()
-    scorer = rule_scorer(rule_set)
+    features, signals = prospect_features(
+        corpus.timelines, corpus.people, as_of_time, language=corpus.language
+    )
+    timings["signals_seconds"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     scores = scorer(features, signals) if not features.empty else {}
     timings["score_seconds"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    trajectory = trajectories(timelines, people, language, as_of_time, scorer) if scores else {}
+    trajectory = (
+        trajectories(corpus.timelines, corpus.people, corpus.language, as_of_time, scorer)
+        if scores
+        else {}
+    )
     timings["trajectory_seconds"] = time.perf_counter() - mark
 
-    prospects_table = _prospects_table(features, scores, timelines, people)
+    prospects_table = _prospects_table(features, scores, corpus.timelines, corpus.people)
     signals_table = _signals_table(signals)
-    messages_table = _messages_table(messages, thread_of, own)
-    threads_table = _threads_table(threads, messages, own)
+    messages_table = _messages_table(corpus.messages, corpus.thread_of, corpus.own)
+    threads_table = _threads_table(corpus.threads, corpus.messages, corpus.own)
     quarantine_table = pd.DataFrame(
-        [(q.source, q.location, q.reason, q.detail) for q in quarantined],
+        [(q.source, q.location, q.reason, q.detail) for q in corpus.quarantined],
         columns=QUARANTINE_COLUMNS,
     )
-    timings["total_seconds"] = time.perf_counter() - started
+    timings["total_seconds"] = time.perf_counter() - started + sum(corpus.timings.values())
     summary = _summary(
-        stats, messages, threads, prospects_table, own, as_of_time, timings, rule_set
+        corpus.stats,
+        corpus.messages,
+        corpus.threads,
+        prospects_table,
+        corpus.own,
+        as_of_time,
+        timings,
+        scoring,
     )
     return AnalysisResult(
         prospects=prospects_table,
@@ -185,12 +253,26 @@ def analyze(
         features=features,
         summary=summary,
         scores=scores,
-        timelines=timelines,
+        timelines=corpus.timelines,
         trajectories=trajectory,
-        people=people,
-        own=own,
+        people=corpus.people,
+        own=corpus.own,
         as_of=as_of_time,
     )
+
+
+def make_scorer(rules: RuleSet, model: str | Path | None) -> tuple[Scorer, dict[str, object]]:
+    """The rule prior, or a trained model (loaded safely) when ``model`` names one."""
+    if model is None:
+        return rule_scorer(rules), {"kind": "rules", "source": rules.source}
+    from walkaway.scoring.model import load_model, model_scorer
+
+    deal_model = load_model(model)
+    return model_scorer(deal_model, rules), {
+        "kind": "model",
+        "source": str(model),
+        "trained_on": deal_model.card.get("data", {}),
+    }
 
 
 def explanations(result: AnalysisResult, rules: RuleSet | None = None) -> dict[str, object]:
@@ -428,7 +510,7 @@ def _summary(
     own: OwnSide,
     as_of: datetime,
     timings: dict[str, float],
-    rules: RuleSet,
+    scoring: dict[str, object],
 ) -> dict[str, object]:
     return {
         "inputs": stats.inputs,
@@ -450,7 +532,7 @@ def _summary(
         }
         if not prospects.empty
         else {},
-        "scoring": {"kind": "rules", "source": rules.source},
+        "scoring": scoring,
         "versions": _versions(),
         "timings": {k: round(v, 3) for k, v in timings.items()},
     }

@@ -183,6 +183,119 @@ def train_classifiers_command(
     out_console.print(f"macro F1 {metrics['macro']['f1']:.3f} (held-out test). Saved to {out}/")
 
 
+def _interval(metrics: dict, intervals: dict, name: str, key: str) -> str:
+    value = metrics.get(key)
+    bounds = intervals.get(name, {}).get(key)
+    text = "n/a" if value is None else f"{value:.3f}"
+    return text + (f" [{bounds[0]:.3f}, {bounds[1]:.3f}]" if bounds else "")
+
+
+@app.command()
+def train(
+    paths: Annotated[list[Path], typer.Argument(help="Export files or folders.")],
+    deals: Annotated[
+        Path, typer.Option("--deals", help="deals.csv: prospect, outcome, closed_at.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Model folder to write.")],
+    our_domain: OurDomain = None,
+    me: Me = None,
+    horizon: Annotated[
+        float, typer.Option("--horizon", help="Judge each deal DAYS before it closed.")
+    ] = 0.0,
+) -> None:
+    """Train a deal model on labeled deals; print cross-validated metrics next to the rule prior."""
+    from walkaway.train import train as run_train
+
+    try:
+        result = run_train(
+            paths, deals, out, our_domains=our_domain or (), me=me or (), horizon_days=horizon
+        )
+    except WalkawayError as error:
+        raise _fail(error) from None
+    m = result.metrics
+    table = Table(
+        title=f"Cross-validated on {m['deals']['used']} deals "
+        f"({m['deals']['won']} won, {m['deals']['lost']} lost), 95% intervals"
+    )
+    for column in ("", "ROC-AUC", "PR-AUC", "Brier"):
+        table.add_column(column)
+    for label, name, key in (
+        ("model", "model", "model_cv"),
+        ("rule prior", "rule_prior", "rule_prior_cv"),
+    ):
+        table.add_row(
+            label,
+            *(
+                _interval(m[key], m["intervals_95"], name, k)
+                for k in ("roc_auc", "pr_auc", "brier")
+            ),
+        )
+    out_console.print(table)
+    out_console.print(f"Model ({m['model']}) saved to {out}/ with MODEL_CARD.md", highlight=False)
+
+
+@app.command()
+def evaluate(
+    paths: Annotated[list[Path], typer.Argument(help="Export files or folders.")],
+    deals: Annotated[
+        Path, typer.Option("--deals", help="deals.csv: prospect, outcome, closed_at.")
+    ],
+    model: Annotated[
+        Path | None, typer.Option("--model", help="A model folder (default: the rule prior).")
+    ] = None,
+    horizon: Annotated[
+        float, typer.Option("--horizon", help="Judge each deal DAYS before it closed.")
+    ] = 0.0,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write metrics.json and predictions.csv here.")
+    ] = None,
+    our_domain: OurDomain = None,
+    me: Me = None,
+) -> None:
+    """Backtest a model, or the rule prior, on labeled deals as of each deal's cut-off."""
+    from walkaway.train import evaluate as run_evaluate
+
+    try:
+        result = run_evaluate(
+            paths,
+            deals,
+            model=model,
+            horizon_days=horizon,
+            out=out,
+            our_domains=our_domain or (),
+            me=me or (),
+        )
+    except WalkawayError as error:
+        raise _fail(error) from None
+    d = result["deals"]
+    table = Table(
+        title=f"Backtest on {d['used']} deals ({d['won']} won, {d['lost']} lost), "
+        f"horizon {horizon:g} days, 95% intervals"
+    )
+    for column in ("", "ROC-AUC", "PR-AUC", "Brier"):
+        table.add_column(column)
+    for name, values in result["metrics"].items():
+        table.add_row(
+            name.replace("_", " "),
+            *(
+                _interval(values, result["intervals_95"], name, k)
+                for k in ("roc_auc", "pr_auc", "brier")
+            ),
+        )
+    out_console.print(table)
+    w = result["walk_away"]
+    out_console.print(
+        f"walk_away reached on {w['lost_deals_flagged']} of {w['lost_deals']} lost deals, "
+        f"median {w['median_lead_days']} days before the end; false walk-away rate on won deals: "
+        f"{w['false_walk_away_rate_won']}",
+        highlight=False,
+    )
+    if result.get("warning"):
+        err_console.print(f"warning: {result['warning']}", highlight=False)
+    if out is not None:
+        out_console.print(f"Wrote {out}/metrics.json and {out}/predictions.csv", highlight=False)
+
+
 @app.command()
 def simulate(
     prospects: Annotated[int, typer.Option("--prospects", help="How many prospects to generate.")],
