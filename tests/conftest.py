@@ -6,6 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests are reproducible by default (the same examples every run, so CI does not
+# flake); set WALKAWAY_HYPOTHESIS_RANDOM=1 to explore new examples locally.
+settings.register_profile("reproducible", derandomize=True, deadline=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(
+    "explore" if os.environ.get("WALKAWAY_HYPOTHESIS_RANDOM") == "1" else "reproducible"
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = PROJECT_ROOT / "data" / "samples"

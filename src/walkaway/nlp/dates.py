@@ -494,13 +494,21 @@ def _named_month(
     after = prep == "after"
     target = month + 1 if after else month
 
-    def candidates(year: int) -> tuple[date, date]:
+    def whole(year: int) -> tuple[date, date]:
         return _month_start(year, target), _month_end(year, target)
+
+    def candidates(year: int) -> tuple[date, date]:
+        # The part ("mid-January") decides whether this year's occurrence is already over.
+        if prep == "before":
+            return whole(year)
+        start, end, _ = _part_of(match["part"], *whole(year))
+        return start, end
 
     if match["year"]:
         start, end = candidates(int(match["year"]))
     else:
         _, start, end = _earliest(reference, candidates, reference.year)
+    start, end = whole(start.year) if start.month == target else (start, end)
     if prep == "before":
         return (
             "before_month",
