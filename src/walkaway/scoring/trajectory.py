@@ -49,9 +49,10 @@ def trajectories(
     scorer: Scorer,
     *,
     step_days: int = 7,
-    limit: int = 26,
+    limit: int = 13,
 ) -> dict[str, list[TrajectoryPoint]]:
-    """Per prospect, its score at each weekly as-of date since its first contact."""
+    """Per prospect, its score at each weekly as-of date since its first contact (the last
+    ``limit`` weeks: a quarter by default, which is what a rep looks back on)."""
     firsts = {
         prospect: timeline.events[0].date
         for prospect, timeline in timelines.items()
