@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from walkaway.people import Person, seniority_rank
-from walkaway.signals.timing import Event
+from walkaway.signals.timing import Event, fire
 from walkaway.types import Signal
 
 
@@ -35,13 +35,12 @@ def contact_signals(
         latest = first[-1]
         names = ", ".join(_label(people, email) for email in sorted(writers))
         signals.append(
-            Signal(
-                prospect=prospect,
-                signal="multithreaded",
-                message_id=latest.message.id,
-                date=latest.date,
-                evidence=f"{len(writers)} people from the prospect wrote: {names}",
-                strength=min(2.0, (len(writers) - 1) / 2.0 + 0.5),
+            fire(
+                prospect,
+                "multithreaded",
+                latest,
+                f"{len(writers)} people from the prospect wrote: {names}",
+                min(2.0, (len(writers) - 1) / 2.0 + 0.5),
             )
         )
 
@@ -60,13 +59,11 @@ def contact_signals(
         email, anchor = best
         verb = "wrote" if email in writers else "was on the thread"
         signals.append(
-            Signal(
-                prospect=prospect,
-                signal="exec_engaged",
-                message_id=anchor.message.id,
-                date=anchor.date,
-                evidence=f"{_label(people, email)} {verb}: {anchor.message.subject!r}",
-                strength=1.0,
+            fire(
+                prospect,
+                "exec_engaged",
+                anchor,
+                f"{_label(people, email)} {verb}: {anchor.message.subject!r}",
             )
         )
 

@@ -30,7 +30,7 @@ from walkaway.nlp.analysis import TextAnalysis
 from walkaway.nlp.classifier import get_classifier
 from walkaway.nlp.classify import TextLabels
 from walkaway.people import Person, seniority_rank
-from walkaway.signals.timing import Event
+from walkaway.signals.timing import Event, fire
 from walkaway.types import Signal
 
 # A specific moment: a weekday, a day of a month, or a clock time.
@@ -105,17 +105,7 @@ def _rows(
 ) -> list[Signal]:
     """One row per piece of evidence, sharing the signal's total strength."""
     share = total / len(items)
-    return [
-        Signal(
-            prospect=prospect,
-            signal=code,
-            message_id=event.message.id,
-            date=event.date,
-            evidence=evidence,
-            strength=share,
-        )
-        for event, evidence in items
-    ]
+    return [fire(prospect, code, event, evidence, share) for event, evidence in items]
 
 
 def _is_deferral(

@@ -105,6 +105,18 @@ def business_hours_between(
     return total
 
 
+def fire(prospect: str, code: str, event: Event, evidence: str, strength: float = 1.0) -> Signal:
+    """A fired signal whose evidence is the message of ``event``."""
+    return Signal(
+        prospect=prospect,
+        signal=code,
+        message_id=event.message.id,
+        date=event.date,
+        evidence=evidence,
+        strength=strength,
+    )
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -236,17 +248,16 @@ def timing_signals(
     ):
         _, _, reply_event = latencies[-1]
         signals.append(
-            Signal(
-                prospect=prospect,
-                signal="slowing_replies",
-                message_id=reply_event.message.id,
-                date=reply_event.date,
-                evidence=(
+            fire(
+                prospect,
+                "slowing_replies",
+                reply_event,
+                (
                     f"replied after {latest_latency / config.hours_per_day:.1f} business days, "
                     f"against {earlier_median / config.hours_per_day:.1f} earlier: "
                     f"{_snippet(reply_event.message)}"
                 ),
-                strength=min(3.0, latest_latency / max(earlier_median, config.latency_floor_hours))
+                min(3.0, latest_latency / max(earlier_median, config.latency_floor_hours))
                 / config.slowing_factor,
             )
         )
@@ -257,30 +268,26 @@ def timing_signals(
     if inbound and followups >= config.followup_streak:
         latest = streak[-1]
         signals.append(
-            Signal(
-                prospect=prospect,
-                signal="unanswered_followups",
-                message_id=latest.message.id,
-                date=latest.date,
-                evidence=(
+            fire(
+                prospect,
+                "unanswered_followups",
+                latest,
+                (
                     f"{followups} follow-ups since {_day(streak[0].date)} without a reply; "
                     f"latest: {_snippet(latest.message)}"
                 ),
-                strength=followups / config.followup_streak,
+                followups / config.followup_streak,
             )
         )
     elif not inbound and len(streak) > config.followup_streak:
         latest = streak[-1]
         signals.append(
-            Signal(
-                prospect=prospect,
-                signal="unanswered_followups",
-                message_id=latest.message.id,
-                date=latest.date,
-                evidence=(
-                    f"{len(streak)} messages, never a reply; latest: {_snippet(latest.message)}"
-                ),
-                strength=followups / config.followup_streak,
+            fire(
+                prospect,
+                "unanswered_followups",
+                latest,
+                (f"{len(streak)} messages, never a reply; latest: {_snippet(latest.message)}"),
+                followups / config.followup_streak,
             )
         )
 
@@ -290,17 +297,16 @@ def timing_signals(
         threshold = max(config.silence_factor * usual, min_silence)
         if silence_hours >= threshold:
             signals.append(
-                Signal(
-                    prospect=prospect,
-                    signal="radio_silence",
-                    message_id=streak[0].message.id,
-                    date=streak[0].date,
-                    evidence=(
+                fire(
+                    prospect,
+                    "radio_silence",
+                    streak[0],
+                    (
                         f"no reply for {silence_hours / config.hours_per_day:.0f} business days "
                         f"to {_snippet(streak[0].message)}; this prospect usually answers in "
                         f"{usual / config.hours_per_day:.1f}"
                     ),
-                    strength=min(3.0, silence_hours / threshold),
+                    min(3.0, silence_hours / threshold),
                 )
             )
 
@@ -312,29 +318,25 @@ def timing_signals(
         and bh(inbound[-1].date, as_of) <= config.recent_business_days * config.hours_per_day
     ):
         signals.append(
-            Signal(
-                prospect=prospect,
-                signal="recent_engagement",
-                message_id=inbound[-1].message.id,
-                date=inbound[-1].date,
-                evidence=f"replied on {_day(inbound[-1].date)}: {_snippet(inbound[-1].message)}",
-                strength=1.0,
+            fire(
+                prospect,
+                "recent_engagement",
+                inbound[-1],
+                f"replied on {_day(inbound[-1].date)}: {_snippet(inbound[-1].message)}",
             )
         )
 
     # auto_reply_only: they answer, but only machines do.
     if autos and not inbound:
         signals.append(
-            Signal(
-                prospect=prospect,
-                signal="auto_reply_only",
-                message_id=autos[-1].message.id,
-                date=autos[-1].date,
-                evidence=(
+            fire(
+                prospect,
+                "auto_reply_only",
+                autos[-1],
+                (
                     f"{len(autos)} automatic replies and no human answer: "
                     f"{_snippet(autos[-1].message)}"
                 ),
-                strength=1.0,
             )
         )
 

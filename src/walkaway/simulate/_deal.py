@@ -409,6 +409,21 @@ class Deal:
     def _jump(self, days: float) -> None:
         self.t = business_time(self.t + timedelta(days=days), self.owner.zone, self.rng)
 
+    def _offer_new_time(self, discussion: Thread, rng: random.Random) -> bool:
+        """After a declined or cancelled meeting the champion may ask for another slot."""
+        if not (self.misses_left > 0 or self._will_reply()):
+            return False
+        self.slot = meeting_slot(self.t, self.champion.zone, rng, (3, 9), self.owner.zone)
+        text = self.write(
+            self.champion,
+            discussion,
+            [self.say("prospect", "reschedule", self.champion, self.owner)],
+            self._prospect_time()[0],
+            keep=1,
+        )
+        self.mark("missed_meetings", text)
+        return True
+
     def _will_reply(self) -> bool:
         chance = self.tr.reply_p - (0 if self.engaged else self.tr.fade * self._progress())
         return self.rng.random() < chance
@@ -990,17 +1005,8 @@ class Deal:
                     when=before,
                 )
                 self.mark("missed_meetings", mail)
-                if not (self.misses_left > 0 or self._will_reply()):
+                if not self._offer_new_time(discussion, rng):
                     return False
-                self.slot = meeting_slot(self.t, self.champion.zone, rng, (3, 9), self.owner.zone)
-                text = self.write(
-                    self.champion,
-                    discussion,
-                    [self.say("prospect", "reschedule", self.champion, self.owner)],
-                    self._prospect_time()[0],
-                    keep=1,
-                )
-                self.mark("missed_meetings", text)
             elif mode == "counter":
                 self.t = before
                 new_start = meeting_slot(self.t, self.champion.zone, rng, (3, 9), self.owner.zone)
@@ -1038,17 +1044,8 @@ class Deal:
                     when=before,
                 )
                 self.mark("missed_meetings", mail)
-                if not (self.misses_left > 0 or self._will_reply()):
+                if not self._offer_new_time(discussion, rng):
                     return False
-                self.slot = meeting_slot(self.t, self.champion.zone, rng, (3, 9), self.owner.zone)
-                text = self.write(
-                    self.champion,
-                    discussion,
-                    [self.say("prospect", "reschedule", self.champion, self.owner)],
-                    self._prospect_time()[0],
-                    keep=1,
-                )
-                self.mark("missed_meetings", text)
             else:  # no_show: the meeting time passes in silence
                 self.t = max(self.t, slot + timedelta(minutes=rng.randint(15, 50)))
                 self.slot = slot
