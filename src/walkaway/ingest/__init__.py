@@ -15,17 +15,32 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 
+from walkaway.ingest.limits import DEFAULT_LIMITS, Limits
+from walkaway.ingest.limits import resolve as resolve_limits
 from walkaway.ingest.parse import parse_item
-from walkaway.ingest.sources import DEFAULT_MAX_BYTES, iter_raw_items
+from walkaway.ingest.sources import (
+    DEFAULT_MAX_BYTES,
+    iter_input_files,
+    iter_raw_items,
+    mbox_line_offset,
+    mbox_location,
+    read_file,
+)
 from walkaway.ingest.stats import Deduplicator, IngestStats
 from walkaway.types import Message, Quarantined
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "DEFAULT_MAX_BYTES",
     "Deduplicator",
     "IngestStats",
+    "Limits",
+    "iter_input_files",
     "iter_raw_items",
+    "mbox_line_offset",
+    "mbox_location",
     "parse_item",
+    "read_file",
     "read_messages",
     "scan",
 ]
@@ -37,19 +52,23 @@ def scan(
     paths: Paths,
     *,
     stats: IngestStats | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[Message | Quarantined]:
     """Yield every parsed message and every quarantined item under ``paths``, in order.
 
     Duplicates (a message id seen before) are counted in ``stats`` and not yielded.
+    ``limits`` bounds what one message may cost (default :data:`DEFAULT_LIMITS`);
+    ``max_bytes``, when given, overrides its size limit.
 
     Raises:
         walkaway.errors.InputNotFoundError: a path does not exist.
     """
     stats = stats if stats is not None else IngestStats()
     seen = Deduplicator()
-    for item in iter_raw_items(paths, max_bytes=max_bytes, on_skip=stats.add_skipped):
-        result = item if isinstance(item, Quarantined) else parse_item(item, max_bytes=max_bytes)
+    limits = resolve_limits(limits, max_bytes)
+    for item in iter_raw_items(paths, max_bytes=limits.max_bytes, on_skip=stats.add_skipped):
+        result = item if isinstance(item, Quarantined) else parse_item(item, limits=limits)
         if isinstance(result, Quarantined):
             stats.add_quarantined(result)
             yield result

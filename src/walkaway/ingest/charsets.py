@@ -304,3 +304,24 @@ def decode_header_text(
     flush()
     out.append(text[position:])
     return "".join(out).strip(), tuple(dict.fromkeys(defects))
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with every lone surrogate turned into a real character.
+
+    The stdlib mail parser keeps undecodable header bytes as surrogate escapes
+    (``\\udcb8``), and so does Python for file names that are not UTF-8. Such strings cannot
+    be written as UTF-8 (CSV, JSON, Parquet all refuse them), so ingest hands on none: the
+    escaped bytes are decoded as Windows-1252 (the same rule as for 8-bit text), any other
+    lone surrogate becomes U+FFFD. Deterministic, so an id stays the same wherever it occurs.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "walkaway.cp1252")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")

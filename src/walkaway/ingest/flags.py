@@ -305,6 +305,8 @@ def parse_calendar(text: str, *, method_hint: str = "") -> CalendarFacts:
     partstat = ""
     start_raw: tuple[dict[str, str], str] | None = None
     stack: list[str] = []
+    events_open = 0  # VEVENTs on the stack, counted as they open and close: an unclosed
+    # BEGIN:VEVENT repeated a million times must not make this loop quadratic
     zones: dict[str, dict[str, dict[str, str]]] = {}
     zone_id = ""
     zone_part = ""
@@ -314,13 +316,14 @@ def parse_calendar(text: str, *, method_hint: str = "") -> CalendarFacts:
         name, params, value = _split_property(line)
         if name == "BEGIN":
             stack.append(value.strip().upper())
+            events_open += stack[-1] == "VEVENT"
             if stack[-1] in ("STANDARD", "DAYLIGHT") and zone_id:
                 zone_part = stack[-1]
                 zones.setdefault(zone_id, {})[zone_part] = {}
             continue
         if name == "END":
             if stack:
-                stack.pop()
+                events_open -= stack.pop() == "VEVENT"
             zone_part = ""
             continue
         component = stack[-1] if stack else ""
@@ -330,7 +333,7 @@ def parse_calendar(text: str, *, method_hint: str = "") -> CalendarFacts:
             zone_id = value.strip()
         elif zone_part and zone_id:
             zones[zone_id][zone_part][name] = value.strip()
-        elif component == "VEVENT" and stack.count("VEVENT") == 1:
+        elif component == "VEVENT" and events_open == 1:
             if name == "SUMMARY" and not summary:
                 summary = _unescape(value)
             elif name == "DTSTART" and start_raw is None:

@@ -88,11 +88,17 @@ def html_to_text(markup: str) -> str:
         return _html2text(markup)
     try:
         try:
-            root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", markup))
+            parser = lxml_html.HTMLParser()
+            root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", markup), parser=parser)
         except ValueError:
             # A str that still declares an encoding: hand lxml the UTF-8 bytes instead.
             parser = lxml_html.HTMLParser(encoding="utf-8")
             root = lxml_html.document_fromstring(markup.encode("utf-8"), parser=parser)
+        if any(entry.level_name == "FATAL" for entry in parser.error_log):
+            # libxml2 stops at its resource limits (elements nested 256 deep, a text node
+            # over 10 MB) and returns the tree so far: the rest of the text would vanish.
+            log.debug("lxml stopped early (%s); using html2text", parser.error_log[-1].message)
+            return _html2text(markup)
         out: list[str] = []
         _render(root, out, preformatted=False)
         return _tidy("".join(out))

@@ -20,18 +20,19 @@ import base64
 import binascii
 import contextlib
 import csv
+import dataclasses
 import email.utils
 import hashlib
 import logging
 import mimetypes
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import Message as MimePart
 from email.parser import BytesParser, Parser
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import mailparser
 from mailparser.dates import parse_mail_date
@@ -39,9 +40,9 @@ from mailparser.utils import get_addresses
 
 from walkaway.ingest import flags
 from walkaway.ingest.addresses import parse_addresses
-from walkaway.ingest.charsets import decode_bytes, decode_header_text
+from walkaway.ingest.charsets import decode_bytes, decode_header_text, valid_unicode
 from walkaway.ingest.htmltext import html_to_text
-from walkaway.ingest.sources import DEFAULT_MAX_BYTES
+from walkaway.ingest.limits import DeadlineExceeded, Limits, deadline, resolve
 from walkaway.types import Address, Attachment, DateSource, Message, Quarantined, RawItem
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,10 @@ for _noisy in ("mailparser", "extract_msg", "RTFDE"):
 
 _PARSER = BytesParser(policy=policy.compat32)
 _TEXT_PARSER = Parser(policy=policy.compat32)
-_MAX_DEPTH = 40  # MIME nesting deeper than this is hostile (see mimekit stack-overflow.txt)
 _MIN_YEAR, _MAX_YEAR = 1971, 2100
+# How far a Date header may run ahead of the last Received stamp (a sender's clock set
+# wrong by hours, a time zone sign flipped) before the Received stamp is trusted instead.
+_CLOCK_SLACK = timedelta(days=2)
 
 # Headers whose presence makes a header block an email (an mbox entry may hold anything).
 _MAIL_HEADERS = frozenset(
@@ -100,28 +103,89 @@ _LCID_CODEPAGE = {
 Index = dict[str, list[str]]
 
 
-def parse_item(raw: RawItem, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Message | Quarantined:
+def parse_item(
+    raw: RawItem,
+    *,
+    max_bytes: int | None = None,
+    limits: Limits | None = None,
+) -> Message | Quarantined:
     """Parse one raw item into a :class:`Message`, or say why it cannot be used.
 
     Never raises for bad input: the result is a :class:`Quarantined` with a ``reason``
-    code (``empty``, ``too_large``, ``no_headers``, ``msg_unreadable``, ``unparseable``)
-    and a human ``detail``.
+    code (``empty``, ``too_large``, ``too_complex``, ``timeout``, ``no_headers``,
+    ``msg_unreadable``, ``unparseable``; see :mod:`walkaway.ingest.reasons`) and a human
+    ``detail``. ``limits`` bounds what one message may cost (see
+    :mod:`walkaway.ingest.limits`); ``max_bytes``, when given, overrides its size limit.
 
     >>> raw = RawItem("x.eml", "", b"From: Ann <ann@example.com>\\nSubject: Hi\\n\\nHello\\n")
     >>> parse_item(raw).body
     'Hello'
     """
+    limits = resolve(limits, max_bytes)
     size = len(raw.data)
-    if size > max_bytes:
-        return _quarantine(raw, "too_large", f"{size} bytes is more than the limit {max_bytes}")
-    if not raw.data.strip():
+    if size > limits.max_bytes:
+        return _quarantine(
+            raw, "too_large", f"{size} bytes is more than the limit of {limits.max_bytes}"
+        )
+    if not raw.data or raw.data.isspace():
         return _quarantine(raw, "empty", "the item holds no data")
+    try:
+        with deadline(limits.max_seconds):
+            result = _parse_guarded(raw, limits)
+    except DeadlineExceeded:
+        return _quarantine(
+            raw, "timeout", f"parsing took longer than the limit of {limits.max_seconds:g} s"
+        )
+    if isinstance(result, Quarantined):
+        return _valid_record(result)
+    if len(result.body) > limits.max_body_chars:
+        result = dataclasses.replace(
+            result,
+            body=result.body[: limits.max_body_chars],
+            defects=(*result.defects, "body_truncated"),
+        )
+    return _valid_record(result)
+
+
+_Record = TypeVar("_Record", Message, Quarantined, Address, Attachment)
+
+
+def _valid_value(value: object) -> object:
+    if isinstance(value, str):
+        return valid_unicode(value)
+    if isinstance(value, tuple):
+        return tuple(_valid_value(v) for v in value)
+    if isinstance(value, Address):
+        return _valid_record(value)
+    if isinstance(value, Attachment):
+        return _valid_record(value)
+    return value
+
+
+def _valid_record(record: _Record) -> _Record:
+    """``record`` with valid Unicode in every text field (see :func:`valid_unicode`).
+
+    Undecodable bytes survive in Message-IDs, References, content types and file names
+    of damaged mail; downstream, every writer would fail on them.
+    """
+    changes: dict[str, Any] = {}
+    for item in dataclasses.fields(record):
+        value = getattr(record, item.name)
+        cleaned = _valid_value(value)
+        if cleaned != value:
+            changes[item.name] = cleaned
+    return dataclasses.replace(record, **changes) if changes else record
+
+
+def _parse_guarded(raw: RawItem, limits: Limits) -> Message | Quarantined:
     try:
         if raw.kind == "msg":
             return _parse_msg(raw)
-        return _parse_rfc822(raw)
+        return _parse_rfc822(raw, limits)
     except RecursionError:
-        return _quarantine(raw, "unparseable", "MIME structure nested too deeply")
+        # The stdlib parser recurses once per nesting level and gives up long before
+        # ``max_depth`` matters for such input: hostile nesting, not a message.
+        return _quarantine(raw, "too_complex", "MIME parts nested too deeply to parse")
     except Exception as error:  # one bad message must never stop the batch
         log.debug("adapter failed on %s %s", raw.source, raw.location, exc_info=True)
         if raw.kind == "msg":
@@ -258,24 +322,42 @@ def _sane(moment: datetime | None) -> bool:
     return moment is not None and _MIN_YEAR <= moment.year <= _MAX_YEAR
 
 
+def _received_moments(index: Index) -> Iterator[datetime]:
+    """The sane timestamps of the Received headers, topmost (newest hop) first."""
+    for received in index.get("received", []):
+        _, _, stamp = received.rpartition(";")
+        moment, _ = _parse_date(_WHITESPACE.sub(" ", stamp))
+        if moment is not None and _sane(moment):
+            yield moment
+
+
 def _message_date(
     index: Index, defects: list[str]
 ) -> tuple[datetime | None, DateSource, int | None]:
     raw = _first(index, "date")
     if raw.strip():
         moment, offset = _parse_date(raw)
-        if _sane(moment):
-            return moment, "header", offset
+        if moment is not None and _sane(moment):
+            # A Date after every Received stamp is impossible but for a wrong clock: spam
+            # dated years ahead (to stay on top of the inbox) or a damaged year. Trusted,
+            # it would become the newest message and move the default as-of date with it.
+            # The topmost stamp is parsed first: all of them only when that one disagrees.
+            stamps = _received_moments(index)
+            first = next(stamps, None)
+            if first is None or moment <= first + _CLOCK_SLACK:
+                return moment, "header", offset
+            latest = max([first, *stamps])
+            if moment <= latest + _CLOCK_SLACK:
+                return moment, "header", offset
+            defects.append("date_after_received")
+            return latest, "received", None
         defects.append("date_unparseable" if moment is None else "date_absurd")
     else:
         defects.append("date_missing")
     # The topmost Received header is the newest: the moment our side got the message.
-    for received in index.get("received", []):
-        _, _, stamp = received.rpartition(";")
-        moment, _ = _parse_date(_WHITESPACE.sub(" ", stamp))
-        if _sane(moment):
-            defects.append("date_from_received")
-            return moment, "received", None
+    for moment in _received_moments(index):
+        defects.append("date_from_received")
+        return moment, "received", None
     return None, "none", None
 
 
@@ -309,9 +391,6 @@ def _walk(
     ``index`` is the top-level header index: reading headers from it spares the stdlib's
     linear header scans, which cost more than the rest of the walk on a typical message.
     """
-    if depth > _MAX_DEPTH:
-        parts.defects.append("mime_too_deep")
-        return
     if index is not None:
         raw_type = _first(index, "content-type")
         raw_disposition = _first(index, "content-disposition")
@@ -408,6 +487,10 @@ def _decoded_text(part: MimePart, raw_type: str, defects: list[str]) -> str:
             charset = ""
     text, found = decode_bytes(_payload_bytes(part), charset or None)
     defects.extend(found)
+    # The stdlib skips characters outside the base64 alphabet and repairs padding without
+    # a word; its notes on the part are the only trace of text that could not be decoded.
+    if any(type(d).__name__.startswith("InvalidBase64") for d in part.defects):
+        defects.append("base64_invalid")
     return text
 
 
@@ -515,11 +598,14 @@ def _normalize_newlines(text: str) -> str:
 # RFC 822 messages
 
 
-def _parse_rfc822(raw: RawItem) -> Message | Quarantined:
+def _parse_rfc822(raw: RawItem, limits: Limits) -> Message | Quarantined:
     mime = _PARSER.parsebytes(raw.data)
     index = _index(mime)
     if not index.keys() & _MAIL_HEADERS:
         return _quarantine(raw, "no_headers", "no mail header found before the body")
+    over = _over_budget(mime, limits)
+    if over:
+        return _quarantine(raw, "too_complex", over)
     defects: list[str] = []
     parts = _Parts(defects=defects)
     top_type = _first(index, "content-type")
@@ -554,6 +640,36 @@ def _parse_rfc822(raw: RawItem) -> Message | Quarantined:
         calendar=None,
         msg_class="",
     )
+
+
+def _over_budget(mime: MimePart, limits: Limits) -> str:
+    """Which structural limit the parsed message exceeds ('' when none).
+
+    Checked on the parsed tree, iteratively (a recursive walk is what hostile nesting
+    attacks), before any part is decoded: within these limits the rest of the work is
+    linear in the message size.
+    """
+    fields = mime.raw_items()
+    header_bytes = 0
+    for count, (name, value) in enumerate(fields, start=1):
+        if count > limits.max_header_fields:
+            return f"more than {limits.max_header_fields} header fields"
+        header_bytes += len(name) + len(value) + 2
+        if header_bytes > limits.max_header_bytes:
+            return f"header block larger than the limit of {limits.max_header_bytes} bytes"
+    stack: list[tuple[MimePart, int]] = [(mime, 0)]
+    parts = 0
+    while stack:
+        part, depth = stack.pop()
+        parts += 1
+        if parts > limits.max_parts:
+            return f"more than {limits.max_parts} MIME parts"
+        if depth > limits.max_depth:
+            return f"MIME parts nested more than {limits.max_depth} deep"
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend((child, depth + 1) for child in payload if isinstance(child, MimePart))
+    return ""
 
 
 _CHARSET_PARAM = re.compile(rb"""(?i)charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""")

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from walkaway.errors import InputNotFoundError
+from walkaway.ingest.charsets import valid_unicode
+from walkaway.ingest.limits import DEFAULT_MAX_BYTES
 from walkaway.types import Quarantined, RawItem
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-"""Largest single message kept; larger ones are quarantined as ``too_large``."""
 
 SKIPPED_SUFFIXES = frozenset(
     {
@@ -57,6 +57,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BOM = b"\xef\xbb\xbf"
 _SNIFF_BYTES = 8192
+_BUFFER_BYTES = 64 * 1024
+_EMLX_COUNT_DIGITS = 12  # an .emlx byte count; longer digit runs are not one
 
 # A header field line: a name of printable ASCII without colon or space, then a colon.
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
@@ -143,16 +145,60 @@ def _sorted_entries(folder: Path, on_skip: OnSkip | None) -> list[os.DirEntry[st
         return []
 
 
+_MAX_FOLDER_DEPTH = 64
+"""Folders nested deeper than this are not visited (``too_deep``): a real export has a
+handful of levels, and the walk must not recurse without bound into a crafted tree."""
+
+
 def _walk(root: Path, on_skip: OnSkip | None) -> Iterator[tuple[Path, tuple[str, ...]]]:
-    """Files to read under ``root`` with the labels their Maildir folder gives them."""
+    """Files to read under ``root`` with the labels their Maildir folder gives them.
+
+    Only regular files are read: a FIFO or a device would block or never end. Symbolic
+    links are followed only when they stay inside ``root`` (an export unpacked from an
+    archive may carry links to ``/`` or to the user's own files), and each folder is
+    visited once, so link loops end.
+    """
 
     def skip(path: str, reason: str) -> None:
         if on_skip is not None:
             on_skip(path, reason)
 
+    try:
+        root_real = root.resolve()
+    except (OSError, RuntimeError):
+        root_real = root.absolute()
+    visited: set[Path] = set()
+
+    def kind(entry: os.DirEntry[str]) -> str:
+        """What to do with an entry: ``dir``, ``file``, or the reason to skip it."""
+        try:
+            if entry.is_symlink():
+                target = Path(entry.path).resolve()
+                if target != root_real and root_real not in target.parents:
+                    return "symlink_outside_export"
+            if entry.is_dir():
+                return "dir"
+            if entry.is_file() or not os.path.exists(entry.path):
+                # A dangling link is kept: opening it fails and it is quarantined, not lost.
+                return "file"
+            return "not_a_file"
+        except (OSError, RuntimeError):  # a looping link, a vanished file: reading reports it
+            return "file"
+
     def visit(
-        folder: Path, labels: tuple[str, ...], base: Path | None
+        folder: Path, labels: tuple[str, ...], base: Path | None, depth: int
     ) -> Iterator[tuple[Path, tuple[str, ...]]]:
+        try:
+            real = folder.resolve()
+        except (OSError, RuntimeError):
+            real = folder.absolute()
+        if real in visited:
+            skip(str(folder), "symlink_loop")
+            return
+        visited.add(real)
+        if depth > _MAX_FOLDER_DEPTH:
+            skip(str(folder), "too_deep")
+            return
         # Labels name a Maildir by its path below the folder holding the outermost Maildir
         # ("Sent" for ~/Mail/Sent, "Sent/2019" for its Maildir++ child ".2019"); the Maildir
         # given as the root itself is the inbox and gets no label.
@@ -164,25 +210,24 @@ def _walk(root: Path, on_skip: OnSkip | None) -> Iterator[tuple[Path, tuple[str,
         for entry in _sorted_entries(folder, on_skip):
             path = Path(entry.path)
             name = entry.name
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
+            what = kind(entry)
+            if what == "dir":
                 if name.startswith("."):
                     # Maildir++ keeps subfolders as hidden Maildirs: ".Sent", ".Archive.2019".
                     if maildir and _is_maildir(path):
-                        yield from visit(path, labels, base)
+                        yield from visit(path, labels, base, depth + 1)
                     else:
                         skip(entry.path, "hidden")
                 elif maildir and name == "tmp":
                     skip(entry.path, "maildir_tmp")  # messages still being delivered
                 elif maildir and name in ("cur", "new"):
-                    yield from _maildir_files(path, labels, skip)
+                    yield from _maildir_files(path, labels, skip, kind)
                 else:
-                    yield from visit(path, labels, base)
+                    yield from visit(path, labels, base, depth + 1)
             elif name.startswith("."):
                 skip(entry.path, "hidden")
+            elif what != "file":
+                skip(entry.path, what)
             elif maildir and _MAILDIR_METADATA.match(name):
                 skip(entry.path, "maildir_metadata")
             elif _plainly_not_mail(name):
@@ -190,19 +235,23 @@ def _walk(root: Path, on_skip: OnSkip | None) -> Iterator[tuple[Path, tuple[str,
             else:
                 yield path, labels
 
-    yield from visit(root, (), None)
+    yield from visit(root, (), None, 0)
 
 
 def _maildir_files(
-    folder: Path, labels: tuple[str, ...], skip: OnSkip
+    folder: Path,
+    labels: tuple[str, ...],
+    skip: OnSkip,
+    kind: Callable[[os.DirEntry[str]], str],
 ) -> Iterator[tuple[Path, tuple[str, ...]]]:
     for entry in _sorted_entries(folder, None):
+        what = kind(entry)
         if entry.name.startswith("."):
             skip(entry.path, "hidden")
-        elif entry.is_file():
+        elif what == "file":
             yield Path(entry.path), labels
         else:
-            skip(entry.path, "not_a_file")
+            skip(entry.path, "not_a_file" if what == "dir" else what)
 
 
 def _plainly_not_mail(name: str) -> bool:
@@ -218,12 +267,19 @@ def _plainly_not_mail(name: str) -> bool:
 # Reading one file
 
 
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as text for records and tables: bytes of a file name that are not UTF-8
+    (Python keeps them as lone surrogates, which no writer accepts) read as Windows-1252."""
+    return valid_unicode(os.fspath(path))
+
+
 def _read_file(
     path: Path, labels: tuple[str, ...], max_bytes: int
 ) -> Iterator[RawItem | Quarantined]:
-    source = str(path)
+    source = display_path(path)
     try:
-        handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+        # A buffer larger than the sniffed head: peek() returns at most one buffer.
+        handle: BinaryIO = open(path, "rb", buffering=_BUFFER_BYTES)  # noqa: SIM115 - closed below
     except OSError as error:
         yield Quarantined(source, "", "unreadable", f"{type(error).__name__}: {error}")
         return
@@ -232,23 +288,52 @@ def _read_file(
         head = _peek(stream)
         compressed = head.startswith(_GZIP_MAGIC)
         if compressed:
-            stream = io.BufferedReader(gzip.GzipFile(fileobj=handle, mode="rb"))  # type: ignore[arg-type]
-            head = _peek(stream)
+            # Sniff from a decompressor that tolerates a cut-off stream: peeking through
+            # GzipFile would raise on a truncated file shorter than the head, losing the
+            # complete messages before the cut. ``max_length`` bounds a gzip bomb.
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(
+                _peek(handle, _BUFFER_BYTES), _SNIFF_BYTES
+            )
+            stream = io.BufferedReader(_OneReadAtATime(gzip.GzipFile(fileobj=handle, mode="rb")))  # type: ignore[arg-type]
         yield from _read_stream(stream, head, source, labels, max_bytes, compressed, path)
     except (OSError, EOFError, zlib.error) as error:
         # A broken gzip or an I/O error before any message of this file was yielded.
         broken = isinstance(error, EOFError | zlib.error | gzip.BadGzipFile)
         reason = "truncated" if broken else "unreadable"
         yield Quarantined(source, "", reason, f"{type(error).__name__}: {error}")
+    except Exception as error:  # one bad file must never stop the batch
+        log.debug("reading %s failed", source, exc_info=True)
+        yield Quarantined(source, "", "unreadable", f"{type(error).__name__}: {error}")
     finally:
         handle.close()
 
 
-def _peek(stream: BinaryIO) -> bytes:
+class _OneReadAtATime(io.RawIOBase):
+    """A gzip stream read with ``read1``: each read returns what one step decompressed.
+
+    ``GzipFile.read(n)`` gathers ``n`` bytes before returning and, when the file is cut
+    off, raises with everything gathered so far; the lines before the cut would be lost
+    with it. Through ``read1`` the buffer above holds them, and they are read first.
+    """
+
+    def __init__(self, stream: gzip.GzipFile) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self._stream.read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _peek(stream: BinaryIO, size: int = _SNIFF_BYTES) -> bytes:
     peek = getattr(stream, "peek", None)
     if peek is None:  # pragma: no cover - every stream we build is buffered
         raise TypeError("stream must be buffered")
-    head: bytes = peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
+    head: bytes = peek(size)[:size]
     return head
 
 
@@ -266,7 +351,8 @@ def sniff(head: bytes) -> str:
     first, _, rest = text.partition(b"\n")
     if first.startswith(b"From ") and _is_separator(first):
         return "mbox"
-    if first.strip().isdigit() and _looks_like_headers(rest):
+    count = first.strip()
+    if count.isdigit() and len(count) <= _EMLX_COUNT_DIGITS and _looks_like_headers(rest):
         return "emlx"
     if _looks_like_headers(text):
         return "rfc822"
@@ -534,3 +620,125 @@ def _is_separator(line: bytes) -> bool:
         return False
     date = match.group("date")
     return not date or bool(_SEPARATOR_DATE.search(date))
+
+
+# ---------------------------------------------------------------------------------------
+# File by file, resumable: for engines that read files in parallel and for the cache
+
+
+def iter_input_files(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    on_skip: OnSkip | None = None,
+) -> Iterator[tuple[Path, tuple[str, ...]]]:
+    """The files :func:`iter_raw_items` reads, in the same order, with their folder labels.
+
+    ``read_file(path, labels)`` over these yields exactly what ``iter_raw_items`` yields.
+
+    Raises:
+        InputNotFoundError: a given path does not exist (checked before anything is listed).
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not root.exists():
+            raise InputNotFoundError(str(root))
+    for root in roots:
+        if root.is_dir():
+            yield from _walk(root, on_skip)
+        else:
+            yield root, ()
+
+
+def read_file(
+    path: str | os.PathLike[str],
+    labels: tuple[str, ...] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    offset: int = 0,
+    first_line: int = 1,
+    first_message: int = 1,
+) -> Iterator[RawItem | Quarantined]:
+    """The items of one file, as :func:`iter_raw_items` yields them.
+
+    With ``offset > 0`` the file must be an uncompressed mbox and ``offset`` the start of a
+    separator line (see :func:`mbox_line_offset`): reading resumes there, as if the file had
+    been read from the start, with locations counted from line ``first_line`` and message
+    number ``first_message``. This is how an mbox that grew is read again from its last
+    known message only.
+    """
+    path = Path(path)
+    if offset <= 0:
+        yield from _read_file(path, labels, max_bytes)
+        return
+    source = display_path(path)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+    except OSError as error:
+        yield Quarantined(source, "", "unreadable", f"{type(error).__name__}: {error}")
+        return
+    try:
+        handle.seek(offset)
+        line_shift, count_shift = first_line - 1, first_message - 1
+        for item in _iter_mbox(handle, source, labels, max_bytes):
+            yield _shifted(item, line_shift, count_shift)
+    finally:
+        handle.close()
+
+
+_MBOX_LOCATION = re.compile(r"^message (\d+) \(line (\d+)\)$")
+
+
+def mbox_location(location: str) -> tuple[int, int] | None:
+    """``(message number, line)`` of an mbox item's location, ``None`` for other items."""
+    match = _MBOX_LOCATION.match(location)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _shifted(item: RawItem | Quarantined, lines: int, count: int) -> RawItem | Quarantined:
+    place = mbox_location(item.location)
+    if place is None:
+        return item
+    location = f"message {place[0] + count} (line {place[1] + lines})"
+    if isinstance(item, RawItem):
+        return RawItem(item.source, location, item.data, item.kind, item.labels)
+    return Quarantined(item.source, location, item.reason, item.detail)
+
+
+def mbox_line_offset(
+    path: str | os.PathLike[str], line: int, *, block: int = 1 << 20
+) -> int | None:
+    """Byte offset where line ``line`` (1-based) of an uncompressed mbox starts, when that
+    line is a ``From `` separator; ``None`` otherwise (compressed file, no such line, or a
+    line that is not a separator: then the file cannot be resumed there).
+    """
+    if line < 1:
+        return None
+    remaining = line - 1  # newlines to pass
+    position = 0
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(2) == _GZIP_MAGIC:
+                return None
+            handle.seek(0)
+            while remaining:
+                data = handle.read(block)
+                if not data:
+                    return None
+                found = data.count(b"\n")
+                if found < remaining:
+                    remaining -= found
+                    position += len(data)
+                    continue
+                cut = -1
+                for _ in range(remaining):
+                    cut = data.index(b"\n", cut + 1)
+                position += cut + 1
+                remaining = 0
+            handle.seek(position)
+            head = handle.readline(_SNIFF_BYTES)
+    except OSError:
+        return None
+    if position == 0 and head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    return position if head.startswith(b"From ") and _is_separator(head) else None
