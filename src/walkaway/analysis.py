@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import platform
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -18,19 +18,20 @@ from pathlib import Path
 import pandas as pd
 
 from walkaway import __version__
-from walkaway.clean import clean
+from walkaway.cache import Cache
+from walkaway.engine import Engine, make_engine
+from walkaway.engine.stages import ReadResult, ScoringRun, read_inputs, read_language_records, timed
 from walkaway.errors import NoUsableInputError, UsageError
 from walkaway.features import (
     MessageLanguage,
     Timeline,
     build_timelines,
-    prospect_features,
-    read_language,
+    feature_table,
 )
-from walkaway.ingest import IngestStats, scan
+from walkaway.ingest import IngestStats
 from walkaway.people import OwnSide, Person, build_people, infer_own_side, message_prospects
 from walkaway.scoring.rules import RuleSet, load_rules, rule_scorer
-from walkaway.scoring.trajectory import Scorer, TrajectoryPoint, trajectories
+from walkaway.scoring.trajectory import Scorer, TrajectoryPoint
 from walkaway.threads import build_threads
 from walkaway.types import Message, ProspectScore, Quarantined, Signal, Thread
 
@@ -127,23 +128,53 @@ def read_corpus(
     me: Iterable[str] = (),
     *,
     progress: Progress | None = None,
+    jobs: int | None = None,
+    engine: str | Engine | None = None,
+    scheduler: str | None = None,
+    cache: str | Path | Cache | None = None,
 ) -> Corpus:
-    """Ingest, clean, thread, find people and prospects, and read every reply's language."""
+    """Ingest, clean, thread, find people and prospects, and read every reply's language.
+
+    ``jobs`` worker processes (default: all cores) parse and read language in parallel;
+    ``engine="dask"`` with a ``scheduler`` address runs that work on a Dask cluster;
+    ``cache`` is a folder where parsed files and language results are kept for the next run
+    (see :mod:`walkaway.cache`). None of these changes the result.
+    """
+    runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
+    try:
+        corpus, _ = _read_corpus(paths, our_domains, me, progress, runner, _open_cache(cache))
+    except BaseException:
+        if runner is not engine:
+            runner.cancel()
+        raise
+    if runner is not engine:
+        runner.close()
+    return corpus
+
+
+def _open_cache(cache: str | Path | Cache | None) -> Cache | None:
+    if cache is None or isinstance(cache, Cache):
+        return cache
+    return Cache(cache)
+
+
+def _read_corpus(
+    paths: str | Path | Sequence[str | Path],
+    our_domains: Iterable[str],
+    me: Iterable[str],
+    progress: Progress | None,
+    engine: Engine,
+    cache: Cache | None,
+) -> tuple[Corpus, ReadResult]:
     if isinstance(paths, (str, Path)):
         paths = [paths]
     timings: dict[str, float] = {}
-    started = time.perf_counter()
     stats = IngestStats()
-    messages: list[Message] = []
-    quarantined: list[Quarantined] = []
-    for item in scan([str(p) for p in paths], stats=stats):
-        if isinstance(item, Quarantined):
-            quarantined.append(item)
-        else:
-            messages.append(clean(item))
-        if progress is not None and (len(messages) + len(quarantined)) % 200 == 0:
-            progress("reading", len(messages) + len(quarantined), None)
-    timings["ingest_clean_seconds"] = time.perf_counter() - started
+    with timed(timings, "ingest_clean_seconds"):
+        read = read_inputs(
+            [str(p) for p in paths], engine=engine, cache=cache, stats=stats, progress=progress
+        )
+    messages, quarantined = read.messages, read.quarantined
     if not messages:
         if stats.inputs == 0:
             raise NoUsableInputError(
@@ -153,35 +184,63 @@ def read_corpus(
             f"none of the {stats.inputs} items could be used; see the reasons in quarantine.csv"
         )
 
-    mark = time.perf_counter()
-    threads = build_threads(messages)
-    thread_of = {mid: t.thread_id for t in threads for mid in t.message_ids}
-    timings["threads_seconds"] = time.perf_counter() - mark
+    with timed(timings, "people_seconds"):
+        own = OwnSide.from_options(our_domains, me)
+        if not own:
+            own = infer_own_side(messages)
+        people = build_people(messages, own)
+        # Timelines need each message's thread; threads come later (they are built while
+        # the workers read the language) and are filled in then.
+        timelines = build_timelines(messages, own, people, {})
+    threads: list[Thread] = []
+    thread_of: dict[str, str] = {}
 
-    mark = time.perf_counter()
-    own = OwnSide.from_options(our_domains, me)
-    if not own:
-        own = infer_own_side(messages)
-    people = build_people(messages, own)
-    timelines = build_timelines(messages, own, people, thread_of)
-    timings["people_seconds"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    def build_thread_index() -> None:
+        mark = time.perf_counter()
+        threads.extend(build_threads(messages))
+        thread_of.update({mid: t.thread_id for t in threads for mid in t.message_ids})
+        timings["threads_seconds"] = time.perf_counter() - mark
+
     if progress is not None:
         progress("reading replies", 0, None)
-    language = read_language(timelines)
-    timings["language_seconds"] = time.perf_counter() - mark
-    return Corpus(
-        messages=messages,
-        quarantined=quarantined,
-        stats=stats,
-        threads=threads,
-        thread_of=thread_of,
-        own=own,
-        people=people,
-        timelines=timelines,
-        language=language,
-        timings=timings,
+    mark = time.perf_counter()
+    language = read_language_records(
+        timelines, engine=engine, cache=cache, progress=progress, meanwhile=build_thread_index
     )
+    timings["language_seconds"] = time.perf_counter() - mark - timings.get("threads_seconds", 0)
+    with timed(timings, "people_seconds"):
+        timelines = _with_threads(timelines, thread_of)
+    return (
+        Corpus(
+            messages=messages,
+            quarantined=quarantined,
+            stats=stats,
+            threads=threads,
+            thread_of=thread_of,
+            own=own,
+            people=people,
+            timelines=timelines,
+            language=language,
+            timings=timings,
+        ),
+        read,
+    )
+
+
+def _with_threads(
+    timelines: dict[str, Timeline], thread_of: Mapping[str, str]
+) -> dict[str, Timeline]:
+    """Timelines whose events carry their thread ids (as ``build_timelines`` sets them)."""
+    return {
+        prospect: replace(
+            timeline,
+            events=tuple(
+                replace(event, thread_id=thread_of.get(event.message.id, ""))
+                for event in timeline.events
+            ),
+        )
+        for prospect, timeline in timelines.items()
+    }
 
 
 def analyze(
@@ -193,10 +252,16 @@ def analyze(
     *,
     rules: str | Path | RuleSet | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
+    engine: str | Engine | None = None,
+    scheduler: str | None = None,
+    cache: str | Path | Cache | None = None,
 ) -> AnalysisResult:
     """Read exports, rebuild conversations, and score every prospect as of a date.
 
     ``model`` is a folder written by ``walkaway train``; without it the rule prior scores.
+    ``jobs``, ``engine``, ``scheduler`` and ``cache`` choose where the work runs and where
+    it is kept between runs (see :func:`read_corpus`); the result never depends on them.
 
     >>> result = walkaway.analyze(["inbox.mbox"], our_domains=["acme.com"])  # doctest: +SKIP
     >>> result.prospects[["prospect", "score", "recommendation"]]  # doctest: +SKIP
@@ -205,35 +270,74 @@ def analyze(
     rule_set = rules if isinstance(rules, RuleSet) else load_rules(rules)
     scorer, scoring = make_scorer(rule_set, model)
     started = time.perf_counter()
-    corpus = read_corpus(paths, our_domains, me, progress=progress)
+    runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
+    try:
+        result = _analyze(
+            paths, our_domains, me, as_of_time, model, rule_set, scorer, scoring,
+            progress, runner, _open_cache(cache), started,
+        )  # fmt: skip
+    except BaseException:
+        if runner is not engine:
+            runner.cancel()
+        raise
+    if runner is not engine:
+        runner.close()
+    return result
+
+
+def _analyze(
+    paths: str | Path | Sequence[str | Path],
+    our_domains: Iterable[str],
+    me: Iterable[str],
+    as_of_time: datetime | None,
+    model: str | Path | None,
+    rule_set: RuleSet,
+    scorer: Scorer,
+    scoring: dict[str, object],
+    progress: Progress | None,
+    engine: Engine,
+    cache: Cache | None,
+    started: float,
+) -> AnalysisResult:
+    corpus, read = _read_corpus(paths, our_domains, me, progress, engine, cache)
     timings = dict(corpus.timings)
     if as_of_time is None:
         as_of_time = corpus.newest or datetime.now(UTC)
     mark = time.perf_counter()
-    features, signals = prospect_features(
-        corpus.timelines, corpus.people, as_of_time, language=corpus.language
-    )
-    timings["signals_seconds"] = time.perf_counter() - mark
+    run = ScoringRun(
+        corpus.timelines,
+        corpus.people,
+        corpus.language,
+        as_of_time,
+        rules=rule_set,
+        model=str(model) if model is not None else None,
+        engine=engine,
+        progress=progress,
+    ).start()
+    # While the workers score, this process builds the tables that need no scores.
+    with timed(timings, "tables_seconds"):
+        messages_table = _messages_table(corpus.messages, corpus.thread_of, corpus.own)
+        threads_table = _threads_table(corpus.threads, corpus.messages, corpus.own)
+        quarantine_table = pd.DataFrame(
+            [(q.source, q.location, q.reason, q.detail) for q in corpus.quarantined],
+            columns=QUARANTINE_COLUMNS,
+        )
+    rows, signals, trajectory = run.finish()
+    features = feature_table(rows)
+    timings["signals_seconds"] = time.perf_counter() - mark - timings["tables_seconds"]
     mark = time.perf_counter()
     scores = scorer(features, signals) if not features.empty else {}
+    if not scores:
+        trajectory = {}
     timings["score_seconds"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    trajectory = (
-        trajectories(corpus.timelines, corpus.people, corpus.language, as_of_time, scorer)
-        if scores
-        else {}
-    )
-    timings["trajectory_seconds"] = time.perf_counter() - mark
 
-    prospects_table = _prospects_table(features, scores, corpus.timelines, corpus.people)
-    signals_table = _signals_table(signals)
-    messages_table = _messages_table(corpus.messages, corpus.thread_of, corpus.own)
-    threads_table = _threads_table(corpus.threads, corpus.messages, corpus.own)
-    quarantine_table = pd.DataFrame(
-        [(q.source, q.location, q.reason, q.detail) for q in corpus.quarantined],
-        columns=QUARANTINE_COLUMNS,
-    )
+    with timed(timings, "tables_seconds"):
+        prospects_table = _prospects_table(features, scores, corpus.timelines, corpus.people)
+        signals_table = _signals_table(signals)
     timings["total_seconds"] = time.perf_counter() - started
+    timings["workers"] = engine.workers
+    timings["cache_hits"] = read.cache_hits
+    timings["cache_resumed"] = read.cache_resumed
     summary = _summary(
         corpus.stats,
         corpus.messages,

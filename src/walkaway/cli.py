@@ -13,8 +13,19 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from walkaway.errors import WalkawayError
 
@@ -68,9 +79,24 @@ def analyze(
         typer.Option("--rules", help="A rules file (TOML) instead of the built-in one."),
     ] = None,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", help="Worker processes. Default: all cores.")
+        int | None,
+        typer.Option("--jobs", help="Worker processes (local engine). Default: all cores."),
     ] = None,
-    engine: Annotated[str, typer.Option("--engine", help="local or dask.")] = "local",
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (this machine) or dask (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (tcp://host:8786) for --engine dask. "
+            "Default: a local cluster.",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Neither use nor update the cache in OUT/.walkaway-cache."),
+    ] = False,
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Skip the HTML/Markdown reports.")
     ] = False,
@@ -78,12 +104,31 @@ def analyze(
     """Analyze exports and write prospects.csv, signals.csv, messages/threads Parquet,
     quarantine.csv and summary.json to --out."""
     from walkaway.analysis import analyze as run_analysis
+    from walkaway.cache import CACHE_DIRNAME, Cache, input_digests, outputs_key
     from walkaway.report.tables import write_tables
 
-    if engine != "local":
-        raise _fail(WalkawayError(f"--engine {engine}: only 'local' is available in this version"))
     try:
         with _progress() as update:
+            cache = None if no_cache else Cache(out / CACHE_DIRNAME)
+            key = None
+            if cache is not None:
+                # Unchanged inputs, options and code: the outputs already in OUT are the
+                # answer (they are checked to be the files this key wrote).
+                key = outputs_key(
+                    input_digests(paths, progress=update),
+                    {
+                        "our_domain": our_domain or [],
+                        "me": me or [],
+                        "as_of": as_of,
+                        "model": _digest_or_none(model),
+                        "rules": _digest_or_none(rules),
+                    },
+                )
+                reused = cache.outputs_current(key, out)
+                if reused is not None:
+                    _print_reused(out, reused, given_own_side=bool(our_domain or me))
+                    return
+                cache.forget_outputs()
             result = run_analysis(
                 paths,
                 our_domains=our_domain or (),
@@ -92,16 +137,42 @@ def analyze(
                 model=model,
                 rules=rules,
                 progress=update,
+                jobs=jobs,
+                engine=engine,
+                scheduler=scheduler,
+                cache=cache,
             )
-        write_tables(result, out)
+        written = write_tables(result, out)
+        own_line = f"Our side ({result.own.how}): {result.own.describe()}"
+        summary = result.summary
+        clock_dependent = as_of is None and summary["undated_messages"] == summary["parsed"]
+        if cache is not None and key is not None and not clock_dependent:
+            cache.record_outputs(
+                key,
+                out,
+                [str(path.relative_to(out)) for path in written.values()],
+                extra={"own_side_line": own_line},
+            )
     except WalkawayError as error:
         raise _fail(error) from None
 
-    summary = result.summary
-    own = result.own
     if not (our_domain or me):
-        err_console.print(f"Our side ({own.how}): {own.describe()}", highlight=False)
+        err_console.print(own_line, highlight=False)
     _print_prospects(result.prospects)
+    _print_summary(result.summary, out)
+
+
+def _digest_or_none(path: Path | None) -> str | None:
+    from walkaway.cache import digest_paths
+
+    if path is None:
+        return None
+    if not path.exists():
+        return f"missing:{path}"  # analyze reports the missing path itself
+    return digest_paths([path])
+
+
+def _print_summary(summary: dict, out: Path) -> None:  # type: ignore[type-arg]
     out_console.print(
         f"{summary['parsed']} messages parsed, {summary['duplicates']} duplicates, "
         f"{summary['quarantined']} quarantined (of {summary['inputs']}); "
@@ -109,6 +180,23 @@ def analyze(
         highlight=False,
     )
     out_console.print(f"Results: {out}/", highlight=False)
+
+
+def _print_reused(out: Path, record: dict, *, given_own_side: bool) -> None:  # type: ignore[type-arg]
+    """What a run prints, from the outputs an identical earlier run wrote."""
+    import json
+
+    import pandas as pd
+
+    err_console.print(
+        "Inputs, options and code unchanged since the last run: its results are current.",
+        highlight=False,
+    )
+    if not given_own_side and record.get("own_side_line"):
+        err_console.print(str(record["own_side_line"]), highlight=False)
+    prospects = pd.read_csv(out / "prospects.csv", keep_default_na=False)
+    _print_prospects(prospects)
+    _print_summary(json.loads((out / "summary.json").read_text(encoding="utf-8")), out)
 
 
 @app.command()
@@ -340,27 +428,73 @@ def _print_prospects(prospects, limit: int = 15) -> None:  # type: ignore[no-unt
         out_console.print(f"... and {len(prospects) - limit} more in prospects.csv")
 
 
+class _RateColumn(ProgressColumn):
+    """Items or bytes per second, by the stage's unit."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        if speed is None:
+            return Text("", style="progress.data.speed")
+        if task.fields.get("unit") == "bytes":
+            return Text(f"{speed / 1e6:,.1f} MB/s", style="progress.data.speed")
+        return Text(
+            f"{speed:,.0f} {task.fields.get('unit', 'items')}/s", style="progress.data.speed"
+        )
+
+
+class _CountColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        unit = task.fields.get("unit", "items")
+        done = task.completed
+        if unit == "bytes":
+            text = f"{done / 1e6:,.0f} MB" + (
+                f" of {task.total / 1e6:,.0f} MB" if task.total else ""
+            )
+        else:
+            text = f"{done:,.0f}" + (f" of {task.total:,.0f}" if task.total else "") + f" {unit}"
+        return Text(text, style="progress.download")
+
+
+_UNITS = {
+    "reading": "bytes",
+    "checking cache": "bytes",
+    "checking inputs": "bytes",
+    "reading replies": "texts",
+    "scoring": "prospects",
+}
+
+
 class _progress:
-    """A Rich progress display on stderr for long runs; silent when stderr is not a terminal."""
+    """A Rich progress display on stderr for long runs, with rate and time left per stage;
+    silent when stderr is not a terminal."""
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         self._bar: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
         if err_console.is_terminal:
             self._bar = Progress(
                 SpinnerColumn(),
-                TextColumn("{task.description}"),
+                TextColumn("{task.description:<16}"),
                 BarColumn(),
-                TextColumn("{task.completed} items"),
+                _CountColumn(),
+                _RateColumn(),
+                TimeRemainingColumn(),
                 TimeElapsedColumn(),
                 console=err_console,
                 transient=True,
             )
             self._bar.__enter__()
-            self._task = self._bar.add_task("reading", total=None)
 
         def update(stage: str, done: int, total: int | None) -> None:
-            if self._bar is not None:
-                self._bar.update(self._task, description=stage, completed=done, total=total)
+            if self._bar is None:
+                return
+            task = self._tasks.get(stage)
+            if task is None:
+                for other in self._tasks.values():  # a new stage: the others are done
+                    self._bar.update(other, visible=False)
+                task = self._bar.add_task(stage, total=total, unit=_UNITS.get(stage, "items"))
+                self._tasks[stage] = task
+            self._bar.update(task, completed=done, total=total)
 
         return update
 

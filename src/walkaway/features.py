@@ -10,9 +10,10 @@ cut-off), which is what keeps training honest.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,6 +24,12 @@ from walkaway.signals.contacts import contact_signals
 from walkaway.signals.language import language_signals
 from walkaway.signals.timing import Direction, Event, TimingConfig, timing_signals
 from walkaway.types import Message, Signal
+
+if TYPE_CHECKING:
+    from walkaway.cache import Cache
+    from walkaway.engine import Engine
+
+Progress = Callable[[str, int, int | None], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,39 +122,34 @@ class MessageLanguage:
     """Per-message language results, computed once and reused for any as-of date.
 
     ``replies``: the prospect's human replies, classified (``TextLabels``); ``ours``: our
-    messages' rule analysis (questions asked).
+    messages' sentences and the questions they ask (``TextAnalysis``; the signal rules are
+    not run on our side: nothing reads them).
     """
 
     replies: Mapping[str, TextLabels] = field(default_factory=dict)
     ours: Mapping[str, TextAnalysis] = field(default_factory=dict)
 
 
-def read_language(timelines: Mapping[str, Timeline], batch_size: int = 256) -> MessageLanguage:
-    """Run the language layer on every prospect reply and every message of ours, once."""
-    from walkaway.nlp import analyze_texts
-    from walkaway.nlp.classify import label_texts
+def read_language(
+    timelines: Mapping[str, Timeline],
+    batch_size: int = 256,
+    *,
+    engine: Engine | None = None,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> MessageLanguage:
+    """Run the language layer on every prospect reply and every message of ours, once.
 
-    replies: dict[str, Event] = {}
-    ours: dict[str, Event] = {}
-    for timeline in timelines.values():
-        for event in timeline.events:
-            if event.direction == "in":
-                replies.setdefault(event.message.id, event)
-            elif event.direction == "out":
-                ours.setdefault(event.message.id, event)
-    reply_ids = sorted(replies)
-    labels: dict[str, TextLabels] = {}
-    for start in range(0, len(reply_ids), batch_size):
-        chunk = reply_ids[start : start + batch_size]
-        results = label_texts(
-            [replies[i].message.text for i in chunk], [replies[i].date for i in chunk]
-        )
-        labels.update(zip(chunk, results, strict=True))
-    our_ids = sorted(ours)
-    analyses = analyze_texts(
-        [ours[i].message.text for i in our_ids], [ours[i].date for i in our_ids]
+    ``engine`` spreads the batches over worker processes or a cluster (results are the same
+    whatever runs them); ``cache`` reuses results stored by earlier runs. The mappings
+    returned hold the results encoded and decode them on access, which keeps a large
+    export's language results small in memory.
+    """
+    from walkaway.engine.stages import read_language_records
+
+    return read_language_records(
+        timelines, engine=engine, cache=cache, batch_size=batch_size, progress=progress
     )
-    return MessageLanguage(replies=labels, ours=dict(zip(our_ids, analyses, strict=True)))
 
 
 def prospect_features(
@@ -160,6 +162,21 @@ def prospect_features(
     """One row of features per prospect with activity up to ``as_of``, and every fired signal.
 
     Without ``language`` only timing and contact signals are computed."""
+    rows, signals = prospect_rows(timelines, people, as_of, timing, language)
+    return feature_table(rows), signals
+
+
+def prospect_rows(
+    timelines: Mapping[str, Timeline],
+    people: Mapping[str, Person],
+    as_of: datetime,
+    timing: TimingConfig | None = None,
+    language: MessageLanguage | None = None,
+) -> tuple[list[dict[str, object]], list[Signal]]:
+    """The rows of :func:`prospect_features` (prospects in sorted order) and the signals.
+
+    Each row depends on its own prospect only: rows computed in chunks and concatenated in
+    prospect order make the same table (:func:`feature_table`)."""
     rows: list[dict[str, object]] = []
     signals: list[Signal] = []
     for prospect in sorted(timelines):
@@ -185,11 +202,16 @@ def prospect_features(
             )  # type: ignore[operator]
         rows.append(row)
         signals.extend(fired)
-    table = pd.DataFrame(rows)
+    return rows, signals
+
+
+def feature_table(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
+    """The prospect x feature table from :func:`prospect_rows` rows (signals absent = 0)."""
+    table = pd.DataFrame(list(rows))
     if not table.empty:
         signal_columns = [c for c in table.columns if c.startswith("signal_")]
         table[signal_columns] = table[signal_columns].fillna(0.0)
-    return table, signals
+    return table
 
 
 def _activity(events: Sequence[Event]) -> dict[str, object]:

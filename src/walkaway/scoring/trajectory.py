@@ -7,7 +7,7 @@ started to go cold, and in backtests how early the walk-away threshold was cross
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,14 +53,31 @@ def trajectories(
 ) -> dict[str, list[TrajectoryPoint]]:
     """Per prospect, its score at each weekly as-of date since its first contact (the last
     ``limit`` weeks: a quarter by default, which is what a rep looks back on)."""
+    firsts = [timeline.events[0].date for timeline in timelines.values() if timeline.events]
+    if not firsts:
+        return {}
+    points = weekly_points(min(firsts), as_of, step_days, limit)
+    return chunk_trajectories(timelines, people, language, points, scorer)
+
+
+def chunk_trajectories(
+    timelines: Mapping[str, Timeline],
+    people: Mapping[str, Person],
+    language: MessageLanguage | None,
+    points: Sequence[datetime],
+    scorer: Scorer,
+) -> dict[str, list[TrajectoryPoint]]:
+    """The trajectories of some prospects at given as-of ``points``.
+
+    Each prospect's points depend only on its own timeline (the scorers score prospects one
+    by one), so the prospects can be cut into chunks and scored in parallel; the engine
+    keeps the chunks the same whatever the number of workers.
+    """
     firsts = {
         prospect: timeline.events[0].date
         for prospect, timeline in timelines.items()
         if timeline.events
     }
-    if not firsts:
-        return {}
-    points = weekly_points(min(firsts.values()), as_of, step_days, limit)
     result: dict[str, list[TrajectoryPoint]] = {prospect: [] for prospect in timelines}
     for moment in points:
         active = {p: t for p, t in timelines.items() if p in firsts and firsts[p] <= moment}

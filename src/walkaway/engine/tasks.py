@@ -1,0 +1,141 @@
+"""The tasks engines run: plain functions of plain data, importable by any worker process.
+
+Each returns what it computed as cache-ready records (bytes of :func:`walkaway.cache.dump_record`)
+or plain data, so the main process can store them without encoding them again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from walkaway.cache import dump_record, load_record
+from walkaway.clean import clean
+from walkaway.ingest.parse import parse_item
+from walkaway.types import Message, Quarantined, RawItem
+
+Row = tuple[str, str, str, bytes]
+"""One input item as stored: ``(kind, message id, location, record)``, kind ``message`` or
+``quarantined``."""
+
+
+def slim(message: Message) -> Message:
+    """A cleaned message without its raw ``body`` when the new text says it all.
+
+    Downstream reads ``text`` and falls back to ``body`` only when ``text`` is empty, so the
+    body is kept only then. It is by far the largest field of a message."""
+    return dataclasses.replace(message, body="") if message.text else message
+
+
+def read_chunk(items: Sequence[RawItem | Quarantined], max_bytes: int) -> list[Row]:
+    """Parse and clean raw items, in order; each result as a stored row."""
+    rows: list[Row] = []
+    for item in items:
+        result = item if isinstance(item, Quarantined) else parse_item(item, max_bytes=max_bytes)
+        if isinstance(result, Quarantined):
+            rows.append(("quarantined", "", result.location, dump_record(result)))
+        else:
+            message = slim(clean(result))
+            rows.append(("message", message.id, message.location, dump_record(message)))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------
+# Language
+
+
+@lru_cache(maxsize=1)
+def question_pipeline() -> Any:
+    """The language pipeline without its signal and price/value rules.
+
+    Our own messages are read for the questions they ask only (nothing reads signal spans
+    of our side), and the rules are most of the pipeline's cost. Questions and sentences
+    come out exactly as from the full pipeline: the question detector has its own rules.
+    """
+    from walkaway.nlp.pipeline import SIGNAL_RULES, TERM_RULES, build_pipeline
+
+    nlp = build_pipeline()
+    for name in (SIGNAL_RULES, TERM_RULES):
+        nlp.remove_pipe(name)
+    return nlp
+
+
+def language_chunk(
+    kind: str, texts: Sequence[str], references: Sequence[datetime | None]
+) -> list[bytes]:
+    """Language results of a batch of texts: ``reply`` -> classified (``TextLabels``),
+    ``ours`` -> sentences and questions (``TextAnalysis``). Order kept."""
+    if kind == "reply":
+        from walkaway.nlp.classify import label_texts
+
+        return [dump_record(r) for r in label_texts(list(texts), list(references))]
+    from walkaway.nlp import analyze_texts
+
+    return [
+        dump_record(r)
+        for r in analyze_texts(list(texts), list(references), nlp=question_pipeline())
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Scoring
+
+
+@dataclass(frozen=True)
+class ScoreChunk:
+    """Everything a worker needs to score some prospects, and nothing more."""
+
+    timelines: Mapping[str, Any]  # prospect -> Timeline
+    people: Mapping[str, Any]  # email -> Person, for the addresses in these timelines
+    replies: Mapping[str, bytes]  # message id -> TextLabels record
+    ours: Mapping[str, bytes]  # message id -> TextAnalysis record
+    as_of: datetime
+    points: tuple[datetime, ...]
+    rules: Any  # RuleSet
+    model: str | None = None
+
+
+@dataclass
+class ScoreChunkResult:
+    """Feature rows and signals as of the run's date, and each prospect's trajectory."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+    signals: list[Any] = field(default_factory=list)
+    trajectories: dict[str, list[Any]] = field(default_factory=dict)
+
+
+_scorers: dict[tuple[bytes, str | None], Any] = {}
+
+
+def _scorer(rules: Any, model: str | None) -> Any:
+    # A trained model is loaded once per worker, not once per chunk. Keyed by the rules'
+    # content: a long-lived cluster worker may serve runs with different rules.
+    from walkaway.analysis import make_scorer
+
+    key = (pickle.dumps(rules), model)
+    if key not in _scorers:
+        if len(_scorers) >= 4:
+            _scorers.clear()
+        _scorers[key] = make_scorer(rules, Path(model) if model else None)[0]
+    return _scorers[key]
+
+
+def score_chunk(chunk: ScoreChunk) -> ScoreChunkResult:
+    """Features, signals and the weekly trajectory of a chunk of prospects."""
+    from walkaway.features import MessageLanguage, prospect_rows
+    from walkaway.scoring.trajectory import chunk_trajectories
+
+    language = MessageLanguage(
+        replies={k: load_record(v) for k, v in chunk.replies.items()},
+        ours={k: load_record(v) for k, v in chunk.ours.items()},
+    )
+    rows, signals = prospect_rows(chunk.timelines, chunk.people, chunk.as_of, language=language)
+    scorer = _scorer(chunk.rules, chunk.model)
+    trajectories = chunk_trajectories(chunk.timelines, chunk.people, language, chunk.points, scorer)
+    return ScoreChunkResult(rows=rows, signals=signals, trajectories=trajectories)
