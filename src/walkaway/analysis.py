@@ -28,7 +28,8 @@ from walkaway.features import (
     build_timelines,
     feature_table,
 )
-from walkaway.ingest import IngestStats
+from walkaway.ingest import DEFAULT_LIMITS, IngestStats, Limits
+from walkaway.ingest.reasons import quarantine_summary
 from walkaway.people import OwnSide, Person, build_people, infer_own_side, message_prospects
 from walkaway.scoring.rules import RuleSet, load_rules, rule_scorer
 from walkaway.scoring.trajectory import Scorer, TrajectoryPoint
@@ -132,17 +133,21 @@ def read_corpus(
     engine: str | Engine | None = None,
     scheduler: str | None = None,
     cache: str | Path | Cache | None = None,
+    limits: Limits | None = None,
 ) -> Corpus:
     """Ingest, clean, thread, find people and prospects, and read every reply's language.
 
     ``jobs`` worker processes (default: all cores) parse and read language in parallel;
     ``engine="dask"`` with a ``scheduler`` address runs that work on a Dask cluster;
     ``cache`` is a folder where parsed files and language results are kept for the next run
-    (see :mod:`walkaway.cache`). None of these changes the result.
+    (see :mod:`walkaway.cache`). None of these changes the result. ``limits`` bounds what
+    one message may cost (see :mod:`walkaway.ingest.limits`).
     """
     runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
     try:
-        corpus, _ = _read_corpus(paths, our_domains, me, progress, runner, _open_cache(cache))
+        corpus, _ = _read_corpus(
+            paths, our_domains, me, progress, runner, _open_cache(cache), limits
+        )
     except BaseException:
         if runner is not engine:
             runner.cancel()
@@ -165,6 +170,7 @@ def _read_corpus(
     progress: Progress | None,
     engine: Engine,
     cache: Cache | None,
+    limits: Limits | None = None,
 ) -> tuple[Corpus, ReadResult]:
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -172,7 +178,12 @@ def _read_corpus(
     stats = IngestStats()
     with timed(timings, "ingest_clean_seconds"):
         read = read_inputs(
-            [str(p) for p in paths], engine=engine, cache=cache, stats=stats, progress=progress
+            [str(p) for p in paths],
+            engine=engine,
+            cache=cache,
+            stats=stats,
+            limits=limits or DEFAULT_LIMITS,
+            progress=progress,
         )
     messages, quarantined = read.messages, read.quarantined
     if not messages:
@@ -256,12 +267,14 @@ def analyze(
     engine: str | Engine | None = None,
     scheduler: str | None = None,
     cache: str | Path | Cache | None = None,
+    limits: Limits | None = None,
 ) -> AnalysisResult:
     """Read exports, rebuild conversations, and score every prospect as of a date.
 
     ``model`` is a folder written by ``walkaway train``; without it the rule prior scores.
     ``jobs``, ``engine``, ``scheduler`` and ``cache`` choose where the work runs and where
     it is kept between runs (see :func:`read_corpus`); the result never depends on them.
+    ``limits`` bounds what one message may cost; messages beyond them are quarantined.
 
     >>> result = walkaway.analyze(["inbox.mbox"], our_domains=["acme.com"])  # doctest: +SKIP
     >>> result.prospects[["prospect", "score", "recommendation"]]  # doctest: +SKIP
@@ -274,7 +287,7 @@ def analyze(
     try:
         result = _analyze(
             paths, our_domains, me, as_of_time, model, rule_set, scorer, scoring,
-            progress, runner, _open_cache(cache), started,
+            progress, runner, _open_cache(cache), started, limits,
         )  # fmt: skip
     except BaseException:
         if runner is not engine:
@@ -298,8 +311,9 @@ def _analyze(
     engine: Engine,
     cache: Cache | None,
     started: float,
+    limits: Limits | None = None,
 ) -> AnalysisResult:
-    corpus, read = _read_corpus(paths, our_domains, me, progress, engine, cache)
+    corpus, read = _read_corpus(paths, our_domains, me, progress, engine, cache, limits)
     timings = dict(corpus.timings)
     if as_of_time is None:
         as_of_time = corpus.newest or datetime.now(UTC)
@@ -627,6 +641,7 @@ def _summary(
         "prospects": len(prospects),
         "skipped_files": stats.skipped_files,
         "quarantine_reasons": dict(sorted(stats.quarantine_reasons.items())),
+        "quarantine_summary": quarantine_summary(stats.quarantine_reasons, stats.skip_reasons),
         "undated_messages": sum(m.date is None for m in messages),
         "own_side": own.as_dict(),
         "as_of": as_of.isoformat(),

@@ -30,6 +30,7 @@ match it, which is ignored and rewritten.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib
 import importlib.util
@@ -46,12 +47,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from walkaway import __version__
+
+if TYPE_CHECKING:
+    from walkaway.ingest.limits import Limits
 
 logger = logging.getLogger(__name__)
 
@@ -418,14 +422,15 @@ class Cache:
     # -- files ---------------------------------------------------------------------------
 
     @staticmethod
-    def source_key(source: str, labels: tuple[str, ...], max_bytes: int) -> str:
-        """What the records of a file depend on besides its bytes: its path and labels."""
-        return _short(json.dumps([source, list(labels), max_bytes]))
+    def source_key(source: str, labels: tuple[str, ...], limits: Limits) -> str:
+        """What the records of a file depend on besides its bytes: its path, its labels and
+        the per-message limits."""
+        return _short(json.dumps([source, list(labels), list(dataclasses.astuple(limits))]))
 
-    def plan_file(self, path: Path, labels: tuple[str, ...], max_bytes: int) -> FilePlan:
+    def plan_file(self, path: Path, labels: tuple[str, ...], limits: Limits) -> FilePlan:
         """Hash a file and look it up: a hit, a grown file with a usable prefix, or new."""
         source = str(path)
-        source_key = self.source_key(source, labels, max_bytes)
+        source_key = self.source_key(source, labels, limits)
         previous = _read_json(self.paths_dir / f"{source_key}.json")
         prefix_size = int(previous["size"]) if previous and previous.get("resume") else 0
         try:

@@ -36,9 +36,10 @@ from walkaway.engine.tasks import (
     score_chunk,
 )
 from walkaway.ingest import (
-    DEFAULT_MAX_BYTES,
+    DEFAULT_LIMITS,
     Deduplicator,
     IngestStats,
+    Limits,
     iter_input_files,
     mbox_line_offset,
     mbox_location,
@@ -221,22 +222,23 @@ def read_inputs(
     engine: Engine,
     cache: Cache | None = None,
     stats: IngestStats,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
 ) -> ReadResult:
-    """Parse, clean and de-duplicate every message under ``paths``, in input order."""
+    """Parse, clean and de-duplicate every message under ``paths``, in input order;
+    ``limits`` bounds what one message may cost (see :mod:`walkaway.ingest.limits`)."""
     files = list(iter_input_files(paths, on_skip=stats.add_skipped))
     for _attempt in range(3):
         attempt_stats = IngestStats()
         try:
-            result = _read_once(files, engine, cache, attempt_stats, max_bytes, progress)
+            result = _read_once(files, engine, cache, attempt_stats, limits, progress)
         except _RestartRead:
             continue
         _merge_stats(stats, attempt_stats)
         return result
     # A cache that keeps failing is not worth a fourth try: read without it.
     attempt_stats = IngestStats()
-    result = _read_once(files, engine, None, attempt_stats, max_bytes, progress)
+    result = _read_once(files, engine, None, attempt_stats, limits, progress)
     _merge_stats(stats, attempt_stats)
     return result
 
@@ -263,7 +265,7 @@ def _read_once(
     engine: Engine,
     cache: Cache | None,
     stats: IngestStats,
-    max_bytes: int,
+    limits: Limits,
     progress: Progress | None,
 ) -> ReadResult:
     total = sum(_size(path) for path, _ in files)
@@ -274,7 +276,7 @@ def _read_once(
             plans.append(None)
             continue
         try:
-            plans.append(cache.plan_file(path, labels, max_bytes))
+            plans.append(cache.plan_file(path, labels, limits))
         except OSError:
             plans.append(None)  # unreadable: reading it quarantines it with the reason
         checked += _size(path)
@@ -356,7 +358,7 @@ def _read_once(
             items = read_file(
                 path,
                 labels,
-                max_bytes,
+                limits.max_bytes,
                 offset=offset,
                 first_line=first_line,
                 first_message=first_message,
@@ -365,14 +367,12 @@ def _read_once(
                 chunk.append(item)
                 chunk_bytes += len(item.data) if isinstance(item, RawItem) else 0
                 if chunk_bytes >= READ_CHUNK_BYTES or len(chunk) >= READ_CHUNK_ITEMS:
-                    handle = engine.submit(read_chunk, chunk, max_bytes, inline=not parallel)
+                    handle = engine.submit(read_chunk, chunk, limits, inline=not parallel)
                     push(state, handle, chunk_bytes)
                     chunk, chunk_bytes = [], 0
             # The last chunk also accounts for separators and anything not in a message.
             rest = max(chunk_bytes, size - state.pushed)
-            push(
-                state, engine.submit(read_chunk, chunk, max_bytes, inline=not parallel), rest, True
-            )
+            push(state, engine.submit(read_chunk, chunk, limits, inline=not parallel), rest, True)
         while pending:
             consume()
     except BaseException:

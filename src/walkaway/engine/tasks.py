@@ -17,6 +17,7 @@ from typing import Any
 
 from walkaway.cache import dump_record, load_record
 from walkaway.clean import clean
+from walkaway.ingest.limits import Limits
 from walkaway.ingest.parse import parse_item
 from walkaway.types import Message, Quarantined, RawItem
 
@@ -33,11 +34,11 @@ def slim(message: Message) -> Message:
     return dataclasses.replace(message, body="") if message.text else message
 
 
-def read_chunk(items: Sequence[RawItem | Quarantined], max_bytes: int) -> list[Row]:
-    """Parse and clean raw items, in order; each result as a stored row."""
+def read_chunk(items: Sequence[RawItem | Quarantined], limits: Limits) -> list[Row]:
+    """Parse and clean raw items within ``limits``, in order; each result as a stored row."""
     rows: list[Row] = []
     for item in items:
-        result = item if isinstance(item, Quarantined) else parse_item(item, max_bytes=max_bytes)
+        result = item if isinstance(item, Quarantined) else parse_item(item, limits=limits)
         if isinstance(result, Quarantined):
             rows.append(("quarantined", "", result.location, dump_record(result)))
         else:
