@@ -18,7 +18,8 @@ install: $(VENV)/.installed
 
 demo: install
 	$(BIN)/walkaway analyze data/samples --out $(OUT)
-	@echo "Results are in $(OUT)/ (prospects.csv, signals.csv, summary.json)"
+	@echo "Tables are in $(OUT)/ (prospects.csv, signals.csv, summary.json); open the report:"
+	@echo "$(OUT)/report/index.html"
 
 test: install
 	$(BIN)/python -m pytest

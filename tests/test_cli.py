@@ -118,6 +118,70 @@ def test_analyze_writes_every_contract_file(small_export: Path, tmp_path: Path):
     assert summary["as_of"] == "2026-08-10T09:00:00+00:00"
     messages = pd.read_parquet(out / "messages.parquet")
     assert len(messages) == 3 and messages["thread_id"].nunique() == 1
+    index = out / "report" / "index.html"
+    assert index.is_file()
+    assert f"Report: {index}" in result.stdout
+    page = out / "report" / "prospects" / "acme.com.html"
+    for suffix in (".html", ".md", ".json"):
+        assert page.with_suffix(suffix).is_file(), suffix
+
+
+def test_no_report_skips_the_pages_and_report_renders_them_later(
+    small_export: Path, tmp_path: Path
+):
+    out = tmp_path / "out"
+    result = run("analyze", str(small_export), "--out", str(out), "--no-report")
+    assert result.returncode == 0, result.stderr
+    assert not (out / "report").exists()
+    result = run("report", str(out))
+    assert result.returncode == 0, result.stderr
+    assert (out / "report" / "index.html").is_file()
+    assert "Jane Doe" in (out / "report" / "prospects" / "acme.com.md").read_text()
+
+
+def test_report_of_a_folder_that_is_no_analyze_output_is_a_usage_error(tmp_path: Path):
+    result = run("report", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("walkaway: error:") and "Traceback" not in result.stderr
+
+
+def test_redact_masks_addresses_and_names_in_tables_and_report(small_export: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = run("analyze", str(small_export), "--out", str(out), "--redact", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    written = [p for p in out.rglob("*") if p.is_file() and ".walkaway-cache" not in p.parts]
+    assert any(p.suffix == ".html" for p in written)
+    for path in written:
+        if path.suffix in {".csv", ".json", ".html", ".md"}:
+            text = path.read_text(encoding="utf-8")
+            assert "jane@acme.com" not in text, path
+            assert "Jane Doe" not in text, path
+    assert json.loads((out / "summary.json").read_text())["redacted"] is True
+
+
+def test_size_limit_quarantines_with_an_explanation(small_export: Path, tmp_path: Path):
+    big = MBOX.split(b"\n\n", 1)[0] + b"\n\n" + b"A long attachment line.\n" * 100 + b"\n"
+    big = big.replace(b"<a1@lumora.io>", b"<big@lumora.io>", 1)
+    small_export.write_bytes(MBOX + big)
+    out = tmp_path / "out"
+    result = run(
+        "analyze", str(small_export), "--out", str(out), "--max-message-mb", "0.001",
+        "--our-domain", "lumora.io",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    quarantine = pd.read_csv(out / "quarantine.csv")
+    assert list(quarantine["reason"]) == ["too_large"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["inputs"] == summary["parsed"] + summary["duplicates"] + summary["quarantined"]
+    assert summary["quarantine_summary"]["reasons"][0]["reason"] == "too_large"
+    assert "set aside" in result.stderr and "--max-message-mb" in result.stderr
+    assert str(out / "quarantine.csv") in result.stderr
+
+
+def test_bad_limit_is_a_usage_error(small_export: Path, tmp_path: Path):
+    result = run("analyze", str(small_export), "--out", str(tmp_path), "--max-message-mb", "0")
+    assert result.returncode == 2
+    assert "--max-message-mb" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_analyze_infers_and_prints_the_own_side(small_export: Path, tmp_path: Path):

@@ -100,14 +100,34 @@ def analyze(
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Skip the HTML/Markdown reports.")
     ] = False,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Mask addresses, phone numbers and personal names in tables and reports "
+            "(for sharing).",
+        ),
+    ] = False,
+    max_message_mb: Annotated[
+        float,
+        typer.Option("--max-message-mb", help="Quarantine messages larger than this (MB)."),
+    ] = 50.0,
+    message_timeout: Annotated[
+        float,
+        typer.Option(
+            "--message-timeout",
+            help="Quarantine a message whose parsing takes longer (seconds; 0: no limit).",
+        ),
+    ] = 10.0,
 ) -> None:
     """Analyze exports and write prospects.csv, signals.csv, messages/threads Parquet,
-    quarantine.csv and summary.json to --out."""
+    quarantine.csv, summary.json, scores.json and report/ to --out."""
     from walkaway.analysis import analyze as run_analysis
     from walkaway.cache import CACHE_DIRNAME, Cache, input_digests, outputs_key
     from walkaway.report.tables import write_tables
 
     try:
+        limits = _limits(max_message_mb, message_timeout)
         with _progress() as update:
             cache = None if no_cache else Cache(out / CACHE_DIRNAME)
             key = None
@@ -122,11 +142,15 @@ def analyze(
                         "as_of": as_of,
                         "model": _digest_or_none(model),
                         "rules": _digest_or_none(rules),
+                        "redact": redact,
+                        "limits": limits,
                     },
                 )
                 reused = cache.outputs_current(key, out)
                 if reused is not None:
+                    index = None if no_report else _current_report(out, redact)
                     _print_reused(out, reused, given_own_side=bool(our_domain or me))
+                    _print_index(index)
                     return
                 cache.forget_outputs()
             result = run_analysis(
@@ -141,8 +165,13 @@ def analyze(
                 engine=engine,
                 scheduler=scheduler,
                 cache=cache,
+                limits=limits,
             )
         written = write_tables(result, out)
+        if redact:
+            from walkaway.redact import redact_tables
+
+            written = redact_tables(out)
         own_line = f"Our side ({result.own.how}): {result.own.describe()}"
         summary = result.summary
         clock_dependent = as_of is None and summary["undated_messages"] == summary["parsed"]
@@ -153,6 +182,7 @@ def analyze(
                 [str(path.relative_to(out)) for path in written.values()],
                 extra={"own_side_line": own_line},
             )
+        index = None if no_report else _render(out, redact)
     except WalkawayError as error:
         raise _fail(error) from None
 
@@ -160,6 +190,41 @@ def analyze(
         err_console.print(own_line, highlight=False)
     _print_prospects(result.prospects)
     _print_summary(result.summary, out)
+    _print_index(index)
+
+
+def _limits(max_message_mb: float, message_timeout: float):  # type: ignore[no-untyped-def]
+    from walkaway.errors import UsageError
+    from walkaway.ingest.limits import Limits
+
+    if not max_message_mb > 0:
+        raise UsageError(f"--max-message-mb must be more than 0, not {max_message_mb}")
+    if not message_timeout >= 0:
+        raise UsageError(f"--message-timeout must be 0 or more, not {message_timeout}")
+    return Limits(
+        max_bytes=max(1, int(max_message_mb * 1024 * 1024)),
+        max_seconds=message_timeout or None,
+    )
+
+
+def _render(out: Path, redact: bool) -> Path:
+    from walkaway.report.render import render_reports
+
+    return render_reports(out, redact=redact)
+
+
+def _current_report(out: Path, redact: bool) -> Path:
+    """The report of reused outputs, rendered again only when it is missing or older."""
+    index = out / "report" / "index.html"
+    summary = out / "summary.json"
+    if index.exists() and index.stat().st_mtime_ns >= summary.stat().st_mtime_ns:
+        return index
+    return _render(out, redact)
+
+
+def _print_index(index: Path | None) -> None:
+    if index is not None:
+        out_console.print(f"Report: {index}", highlight=False, soft_wrap=True)
 
 
 def _digest_or_none(path: Path | None) -> str | None:
@@ -178,8 +243,15 @@ def _print_summary(summary: dict, out: Path) -> None:  # type: ignore[type-arg]
         f"{summary['quarantined']} quarantined (of {summary['inputs']}); "
         f"{summary['threads']} threads, {summary['prospects']} prospects; as of {summary['as_of']}",
         highlight=False,
+        soft_wrap=True,
     )
-    out_console.print(f"Results: {out}/", highlight=False)
+    out_console.print(f"Results: {out}/", highlight=False, soft_wrap=True)
+    from walkaway.ingest.reasons import describe_quarantine
+
+    described = summary.get("quarantine_summary")
+    if isinstance(described, dict):
+        for line in describe_quarantine(described, details_file=str(out / "quarantine.csv")):
+            err_console.print(line, highlight=False, soft_wrap=True)
 
 
 def _print_reused(out: Path, record: dict, *, given_own_side: bool) -> None:  # type: ignore[type-arg]
@@ -197,6 +269,25 @@ def _print_reused(out: Path, record: dict, *, given_own_side: bool) -> None:  # 
     prospects = pd.read_csv(out / "prospects.csv", keep_default_na=False)
     _print_prospects(prospects)
     _print_summary(json.loads((out / "summary.json").read_text(encoding="utf-8")), out)
+
+
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="An output folder of walkaway analyze.")],
+    redact: Annotated[
+        bool,
+        typer.Option("--redact", help="Mask addresses, phone numbers and personal names."),
+    ] = False,
+) -> None:
+    """Render the reports (report/index.html and one page per prospect) of an analyze
+    output folder again, without re-analysing."""
+    from walkaway.report.render import render_reports
+
+    try:
+        index = render_reports(folder, redact=redact)
+    except WalkawayError as error:
+        raise _fail(error) from None
+    _print_index(index)
 
 
 @app.command()
