@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import platform
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import metadata
@@ -143,18 +144,28 @@ def read_corpus(
     (see :mod:`walkaway.cache`). None of these changes the result. ``limits`` bounds what
     one message may cost (see :mod:`walkaway.ingest.limits`).
     """
-    runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
-    try:
+    with _running(engine, jobs, scheduler) as runner:
         corpus, _ = _read_corpus(
             paths, our_domains, me, progress, runner, _open_cache(cache), limits
         )
+    return corpus
+
+
+@contextmanager
+def _running(
+    engine: str | Engine | None, jobs: int | None, scheduler: str | None
+) -> Iterator[Engine]:
+    """The engine to run on; one made here is closed after, or cancelled on an error
+    (Ctrl-C included). An ``Engine`` passed in belongs to the caller and is left open."""
+    runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
+    try:
+        yield runner
     except BaseException:
         if runner is not engine:
             runner.cancel()
         raise
     if runner is not engine:
         runner.close()
-    return corpus
 
 
 def _open_cache(cache: str | Path | Cache | None) -> Cache | None:
@@ -283,19 +294,11 @@ def analyze(
     rule_set = rules if isinstance(rules, RuleSet) else load_rules(rules)
     scorer, scoring = make_scorer(rule_set, model)
     started = time.perf_counter()
-    runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
-    try:
-        result = _analyze(
+    with _running(engine, jobs, scheduler) as runner:
+        return _analyze(
             paths, our_domains, me, as_of_time, model, rule_set, scorer, scoring,
             progress, runner, _open_cache(cache), started, limits,
         )  # fmt: skip
-    except BaseException:
-        if runner is not engine:
-            runner.cancel()
-        raise
-    if runner is not engine:
-        runner.close()
-    return result
 
 
 def _analyze(

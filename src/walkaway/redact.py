@@ -320,19 +320,11 @@ def redact_tables(out_dir: str | Path) -> dict[str, Path]:
     Run it before :func:`walkaway.report.render.render_reports` so tables and pages agree;
     an already redacted folder is left as it is.
     """
-    from walkaway.report.tables import write_csv, write_json, write_parquet
+    from walkaway.report.tables import table_paths, write_csv, write_json, write_parquet
 
     out = Path(out_dir)
     folder = load_output(out)
-    paths = {
-        "prospects": out / "prospects.csv",
-        "signals": out / "signals.csv",
-        "messages": out / "messages.parquet",
-        "threads": out / "threads.parquet",
-        "quarantine": out / "quarantine.csv",
-        "summary": out / "summary.json",
-        "scores": out / "scores.json",
-    }
+    paths = table_paths(out)
     if folder.redacted:
         return paths
     redacted = Redactor.for_folder(folder).redact_folder(folder)

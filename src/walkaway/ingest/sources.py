@@ -100,18 +100,8 @@ def iter_raw_items(
     >>> for item in iter_raw_items(["export/"]):  # doctest: +SKIP
     ...     print(item.source, item.location)
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    roots = [Path(p) for p in paths]
-    for root in roots:
-        if not root.exists():
-            raise InputNotFoundError(str(root))
-    for root in roots:
-        if root.is_dir():
-            for file, labels in _walk(root, on_skip):
-                yield from _read_file(file, labels, max_bytes)
-        else:
-            yield from _read_file(root, (), max_bytes)
+    for file, labels in iter_input_files(paths, on_skip):
+        yield from _read_file(file, labels, max_bytes)
 
 
 # ---------------------------------------------------------------------------------------

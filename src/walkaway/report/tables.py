@@ -59,21 +59,30 @@ def write_json(data: object, path: Path) -> None:
     )
 
 
+TABLE_FILES = {
+    "prospects": "prospects.csv",
+    "signals": "signals.csv",
+    "messages": "messages.parquet",
+    "threads": "threads.parquet",
+    "quarantine": "quarantine.csv",
+    "summary": "summary.json",
+    "scores": "scores.json",
+}
+"""The tables of an analyze output folder, by name."""
+
+
+def table_paths(out_dir: str | Path) -> dict[str, Path]:
+    """The path of every table of :data:`TABLE_FILES` in ``out_dir``."""
+    return {name: Path(out_dir) / file for name, file in TABLE_FILES.items()}
+
+
 def write_tables(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
     """Write prospects.csv, signals.csv, messages.parquet, threads.parquet, quarantine.csv,
     summary.json and scores.json (reasons with contributions, weekly trajectories); return
     their paths by name."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "prospects": out / "prospects.csv",
-        "signals": out / "signals.csv",
-        "messages": out / "messages.parquet",
-        "threads": out / "threads.parquet",
-        "quarantine": out / "quarantine.csv",
-        "summary": out / "summary.json",
-        "scores": out / "scores.json",
-    }
+    paths = table_paths(out)
     write_csv(result.prospects, paths["prospects"])
     write_csv(result.signals, paths["signals"])
     write_parquet(result.messages, paths["messages"])
