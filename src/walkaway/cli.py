@@ -148,7 +148,7 @@ def analyze(
                 )
                 reused = cache.outputs_current(key, out)
                 if reused is not None:
-                    index = None if no_report else _current_report(out, redact)
+                    index = None if no_report else _current_report(out, redact, jobs)
                     _print_reused(out, reused, given_own_side=bool(our_domain or me))
                     _print_index(index)
                     return
@@ -182,7 +182,7 @@ def analyze(
                 [str(path.relative_to(out)) for path in written.values()],
                 extra={"own_side_line": own_line},
             )
-        index = None if no_report else _render(out, redact)
+        index = None if no_report else _render(out, redact, jobs)
     except WalkawayError as error:
         raise _fail(error) from None
 
@@ -207,19 +207,19 @@ def _limits(max_message_mb: float, message_timeout: float):  # type: ignore[no-u
     )
 
 
-def _render(out: Path, redact: bool) -> Path:
+def _render(out: Path, redact: bool, jobs: int | None) -> Path:
     from walkaway.report.render import render_reports
 
-    return render_reports(out, redact=redact)
+    return render_reports(out, redact=redact, jobs=jobs)
 
 
-def _current_report(out: Path, redact: bool) -> Path:
+def _current_report(out: Path, redact: bool, jobs: int | None) -> Path:
     """The report of reused outputs, rendered again only when it is missing or older."""
     index = out / "report" / "index.html"
     summary = out / "summary.json"
     if index.exists() and index.stat().st_mtime_ns >= summary.stat().st_mtime_ns:
         return index
-    return _render(out, redact)
+    return _render(out, redact, jobs)
 
 
 def _print_index(index: Path | None) -> None:
@@ -278,13 +278,17 @@ def report(
         bool,
         typer.Option("--redact", help="Mask addresses, phone numbers and personal names."),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", help="Worker processes drawing charts. Default: all cores."),
+    ] = None,
 ) -> None:
     """Render the reports (report/index.html and one page per prospect) of an analyze
     output folder again, without re-analysing."""
     from walkaway.report.render import render_reports
 
     try:
-        index = render_reports(folder, redact=redact)
+        index = render_reports(folder, redact=redact, jobs=jobs)
     except WalkawayError as error:
         raise _fail(error) from None
     _print_index(index)

@@ -149,6 +149,11 @@ def timeline_svg(facts: dict[str, Any], bands: list[tuple[str, float]]) -> str:
             canvas.clear()
 
 
+def timeline_svgs(inputs: list[dict[str, Any]], bands: list[tuple[str, float]]) -> list[str]:
+    """:func:`timeline_svg` of each of ``inputs``, in order (a task for worker processes)."""
+    return [timeline_svg(facts, bands) for facts in inputs]
+
+
 class _Canvas:
     """One figure with the three panels, built once per process and reused chart after
     chart: creating axes and their ticks was a third of the time of every chart. Only the
