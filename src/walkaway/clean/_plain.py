@@ -461,6 +461,8 @@ def sender_tokens(sender: str | None) -> frozenset[str]:
     """Lower-case name parts of a sender string ("Jane Doe <jane.doe@x.com>", "Doe, Jane")."""
     if not sender:
         return frozenset()
+    # A real "Name <address>" is far shorter; the address pattern backtracks on a huge one.
+    sender = sender[:1000]
     tokens: set[str] = set()
     for address in _ADDRESS.findall(sender):
         local = address.partition("@")[0].lower()

@@ -149,6 +149,12 @@ def parse_item(
 
 _Record = TypeVar("_Record", Message, Quarantined, Address, Attachment)
 
+# No real address is longer (RFC 5321: 254 characters) and no real display name comes close
+# (the longest in the test corpus: 66). Unbounded ones, up to the 1 MB header budget, made
+# later stages that match names against text quadratic: one message stalled a run for hours.
+MAX_ADDRESS_CHARS = 254
+MAX_NAME_CHARS = 256
+
 
 def _valid_value(value: object) -> object:
     if isinstance(value, str):
@@ -156,6 +162,8 @@ def _valid_value(value: object) -> object:
     if isinstance(value, tuple):
         return tuple(_valid_value(v) for v in value)
     if isinstance(value, Address):
+        if len(value.email) > MAX_ADDRESS_CHARS or len(value.name) > MAX_NAME_CHARS:
+            value = Address(value.email[:MAX_ADDRESS_CHARS], value.name[:MAX_NAME_CHARS])
         return _valid_record(value)
     if isinstance(value, Attachment):
         return _valid_record(value)
