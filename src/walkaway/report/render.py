@@ -67,7 +67,11 @@ def safe_filename(prospect: str, *, limit: int = 80) -> str:
     if faithful:
         return stem
     ascii_text = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
-    slug = _UNSAFE.sub("-", ascii_text.replace("@", "_at_")).strip("-._")[: limit - 11]
+    slug = _UNSAFE.sub("-", ascii_text.replace("@", "_at_")).strip("-._")
+    if slug.split(".")[0] in _RESERVED:
+        # Windows reads "nul.com-1a2b.html" as the device NUL, whatever follows the dot.
+        slug = f"prospect-{slug}"
+    slug = slug[: limit - 11]
     digest = hashlib.sha256(prospect.encode("utf-8")).hexdigest()[:10]
     return f"{slug}-{digest}" if slug else f"prospect-{digest}"
 
