@@ -67,4 +67,9 @@ def load_skops(path: str | Path, allowed: Iterable[str]) -> Any:
         raise ModelError(f"{path} contains types walkaway does not trust: {untrusted}")
     import skops.io as sio
 
-    return sio.load(path, trusted=sorted(allowed_set))
+    try:
+        return sio.load(path, trusted=sorted(allowed_set))
+    except Exception as error:  # a damaged archive fails in many ways inside skops
+        raise ModelError(
+            f"{path} is a damaged skops file ({type(error).__name__}: {error})"
+        ) from error

@@ -15,10 +15,13 @@ time on lost deals and the false walk-away rate on won ones.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
+import io
 import itertools
 import logging
 import platform
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -57,30 +60,60 @@ MIN_PER_CLASS = 3
 # --- deals.csv --------------------------------------------------------------------------
 
 
+# Outcomes of deals still open: not labels, skipped quietly. Any other value is skipped too,
+# with a warning: it is often a typo or a CRM's own vocabulary ("Closed Won").
+OPEN_OUTCOMES = frozenset({"", "open", "pending", "active", "ongoing", "in progress", "unknown"})
+_EXPECTED_HEADER = "prospect,outcome[,closed_at]"
+_PROSPECT = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+|[^\s@]+\.[^\s@]+")
+
+
 def load_deals(path: str | Path) -> pd.DataFrame:
-    """Read ``deals.csv``: ``prospect, outcome`` (won | lost; other outcomes are ignored),
-    optional ``closed_at`` (ISO date). Errors name the row (the header is row 1), the column
-    and what was expected.
+    """Read ``deals.csv``: ``prospect, outcome`` (won | lost; other outcomes are skipped,
+    with a warning naming their rows unless they are :data:`OPEN_OUTCOMES`), optional
+    ``closed_at`` (ISO date); other columns are ignored. Errors name the row (the header is
+    row 1), the column and what was expected.
     """
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"--deals: no such file: {path}")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = [c.strip().lower() for c in reader.fieldnames or []]
-            rows = list(reader)
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise ConfigError(f"{path}: not a readable CSV file ({error})") from error
+    rows = _read_deal_rows(path)
+    if not any(value.strip() for row in rows for value in row):
+        raise ConfigError(f"{path}: the file is empty (expected a header row {_EXPECTED_HEADER})")
+    columns = [c.strip().lower() for c in rows[0]]
     for required in ("prospect", "outcome"):
         if required not in columns:
+            hint = ""
+            if len(columns) == 1 and ";" in columns[0]:
+                hint = "; values seem to be separated by ';', walkaway expects ','"
             raise ConfigError(
                 f"{path}: row 1: missing column {required!r} (expected a header with "
-                f"prospect, outcome and optionally closed_at; found {columns})"
+                f"prospect, outcome and optionally closed_at; found {columns}{hint})"
+            )
+    for index, column in enumerate(columns):
+        if column and column in columns[:index]:
+            raise ConfigError(
+                f"{path}: row 1: column {column!r} appears twice (expected each column once)"
+            )
+    missing = [name for name in ("prospect", "outcome", "closed_at") if name not in columns]
+    for column in columns:
+        # Other columns are ignored (CRM exports carry many), but a misspelt closed_at
+        # would silently judge every deal as of its newest message.
+        close = difflib.get_close_matches(column, missing, n=1, cutoff=0.75)
+        if close:
+            logger.warning(
+                "%s: row 1: column %r is ignored; did you mean %r?", path, column, close[0]
             )
     deals: dict[str, dict[str, Any]] = {}
-    for number, raw in enumerate(rows, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+    ignored: list[str] = []
+    for number, values in enumerate(rows[1:], start=2):
+        if not any(v.strip() for v in values):
+            continue  # a blank row, or only separators
+        if len(values) > len(columns):
+            raise ConfigError(
+                f"{path}: row {number}: {len(values)} values but the header has {len(columns)} "
+                "columns (expected one value per column; quote values that contain commas)"
+            )
+        row = {name: value.strip() for name, value in zip(columns, values, strict=False)}
         prospect = row.get("prospect", "")
         outcome = row.get("outcome", "").lower()
         if not prospect:
@@ -88,8 +121,18 @@ def load_deals(path: str | Path) -> pd.DataFrame:
                 f"{path}: row {number}, column 'prospect': empty "
                 "(expected a company domain or an address)"
             )
+        if not _PROSPECT.fullmatch(prospect) or not prospect.isprintable():
+            raise ConfigError(
+                f"{path}: row {number}, column 'prospect': {prospect!r} is not a company "
+                "domain or an email address (expected e.g. acme.com or jane@gmail.com)"
+            )
+        if outcome in OPEN_OUTCOMES:
+            continue  # open deals are not labels
         if outcome not in OUTCOMES:
-            continue  # open deals and other outcomes are not labels
+            # Other outcomes are not labels either (the contract ignores them), but a typo
+            # or a CRM's own word would drop a deal unnoticed: the user is told which.
+            ignored.append(f"row {number} {row['outcome']!r}")
+            continue
         closed_at = None
         if row.get("closed_at"):
             try:
@@ -109,9 +152,71 @@ def load_deals(path: str | Path) -> pd.DataFrame:
                 f"{previous['outcome']!r} in row {previous['row']} "
                 "(expected one outcome per prospect)"
             )
-        deals[key] = {"prospect": key, "outcome": outcome, "closed_at": closed_at, "row": number}
+        if previous is not None and previous["closed_at"] != closed_at:
+            raise ConfigError(
+                f"{path}: row {number}, column 'closed_at': {prospect!r} closed "
+                f"{row.get('closed_at') or 'without a date'} here but "
+                f"{previous['closed_text'] or 'without a date'} in row {previous['row']} "
+                "(expected one deal per prospect)"
+            )
+        deals[key] = {
+            "prospect": key,
+            "outcome": outcome,
+            "closed_at": closed_at,
+            "row": number,
+            "closed_text": row.get("closed_at", ""),
+        }
+    if ignored:
+        more = len(ignored) - 5
+        shown = ", ".join(ignored[:5]) + (f" and {more} more" if more > 0 else "")
+        logger.warning(
+            "%s: %d deal(s) skipped: outcome is neither won nor lost (%s)",
+            path,
+            len(ignored),
+            shown,
+        )
     table = pd.DataFrame(list(deals.values()), columns=["prospect", "outcome", "closed_at", "row"])
     return table.sort_values("prospect", kind="stable").reset_index(drop=True)
+
+
+def _read_deal_rows(path: Path) -> list[list[str]]:
+    """The CSV records of a deals file; undecodable bytes and broken quoting named by row."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: {_not_utf8(data, error)}") from error
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows.extend(reader)
+    except csv.Error as error:
+        raise ConfigError(
+            f"{path}: row {len(rows) + 1} (line {reader.line_num}): not valid CSV ({error}; "
+            "expected comma-separated values, quotes closed)"
+        ) from error
+    return rows
+
+
+def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
+    """Where a deals file stops being UTF-8: row, column and byte."""
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    row = data.count(b"\n", 0, error.start) + 1
+
+    def fields(line: bytes) -> list[str]:
+        text = line.decode("utf-8-sig", "replace").replace("\r", "")
+        try:
+            return next(csv.reader([text]), [""])
+        except csv.Error:
+            return [""]
+
+    header = fields(data.split(b"\n", 1)[0])
+    index = len(fields(data[line_start : error.start])) - 1
+    column = f", column {header[index].strip().lower()!r}" if 0 <= index < len(header) else ""
+    return (
+        f"row {row}{column}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
+        "save deals.csv as UTF-8 (in Excel: CSV UTF-8)"
+    )
 
 
 # --- features of a deal as of its cut-off ----------------------------------------------------

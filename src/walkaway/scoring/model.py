@@ -157,13 +157,29 @@ def load_model(folder: str | Path) -> DealModel:
             f"--model {folder}: not a walkaway model folder (expected {ARTIFACT} and {CARD}, "
             "as written by `walkaway train`)"
         )
-    card = json.loads((folder / CARD).read_text("utf-8"))
-    if tuple(card.get("features", ())) != FEATURES:
+    try:
+        card = json.loads((folder / CARD).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelError(f"--model {folder}: {CARD} is not readable JSON ({error})") from error
+    if not isinstance(card, dict):
+        raise ModelError(f"--model {folder}: {CARD} is not a model card (expected a JSON object)")
+    features = card.get("features")
+    if not isinstance(features, list) or tuple(features) != FEATURES:
         raise ModelError(
             f"--model {folder}: trained on other features than this walkaway version uses; "
             "retrain it with `walkaway train`"
         )
-    return DealModel(pipeline=load_skops(folder / ARTIFACT, TRUSTED_TYPES), card=card)
+    pipeline = load_skops(folder / ARTIFACT, TRUSTED_TYPES)
+    try:
+        # A file of trusted types can still hold a broken or unfitted estimator: find out
+        # now, with one empty row, rather than halfway through scoring.
+        pipeline.predict_proba(np.full((1, len(FEATURES)), np.nan))
+    except Exception as error:
+        raise ModelError(
+            f"--model {folder}: {ARTIFACT} does not hold a usable deal model "
+            f"({type(error).__name__}: {error}); retrain it with `walkaway train`"
+        ) from error
+    return DealModel(pipeline=pipeline, card=card)
 
 
 def model_scores(

@@ -7,10 +7,12 @@ keeps every point of it explainable: each reason says how many points it added.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -67,59 +69,155 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         data = tomllib.loads(source.read_text("utf-8"))
     except FileNotFoundError as error:
         raise ConfigError(f"rules file not found: {source}") from error
+    except UnicodeDecodeError as error:
+        line = source.read_bytes()[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{source}: line {line}: not UTF-8 text (byte 0x{error.object[error.start]:02x}); "
+            "save the rules file as UTF-8"
+        ) from error
+    except OSError as error:
+        raise ConfigError(f"{source}: cannot read the rules file ({error})") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{source}: not valid TOML: {error}") from error
     return parse_rules(data, source=str(source) if path is not None else "builtin")
 
 
-def parse_rules(data: Mapping[str, Any], source: str = "builtin") -> RuleSet:
-    rules: dict[str, Rule] = {}
-    for code, entry in dict(data.get("rules", {})).items():
-        if not isinstance(entry, Mapping):
-            raise ConfigError(f"{source}: [rules.{code}] must be a table")
-        try:
-            points = float(entry["points"])
-            max_points = float(entry.get("max_points", points))
-        except KeyError as error:
-            raise ConfigError(f"{source}: [rules.{code}] needs a number for {error}") from error
-        except (TypeError, ValueError) as error:
-            raise ConfigError(f"{source}: [rules.{code}] points must be numbers") from error
-        if (points >= 0) != (max_points >= 0):
-            raise ConfigError(
-                f"{source}: [rules.{code}] points and max_points must have the same sign"
-            )
-        rules[code] = Rule(
-            code=code,
-            points=points,
-            max_points=max_points,
-            kind=str(entry.get("kind", "language")),
-            description=str(entry.get("description", "")),
+# What a rules file may contain; anything else is a typo that would silently do nothing.
+_RULE_KEYS = ("points", "max_points", "kind", "description")
+_RULE_KINDS = ("timing", "language", "positive")
+_SCORE_KEYS = ("walk_away_score", "hard_stop_score", "escalate_min_score", "re_engage_min_score")
+_CODE_LIST_KEYS = ("hard_stops", "escalate_codes", "re_engage_codes")
+_TABLES = ("bands", "recommendation", "rules")
+_WEIGHT_RANGE = (-100.0, 100.0)  # one signal can move the 0-100 score at most all the way
+_SCORE_RANGE = (0.0, 100.0)
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """Every reason code walkaway fires: the entries of the built-in rules file."""
+    data = tomllib.loads(default_rules_path().read_text("utf-8"))
+    return frozenset(data["rules"])
+
+
+def _table(value: object, where: str, source: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{source}: {where} must be a table, not {_shown(value)}")
+    return value
+
+
+def _shown(value: object) -> str:
+    return f"{value!r} ({type(value).__name__})"
+
+
+def _number(value: object, where: str, source: str, bounds: tuple[float, float]) -> float:
+    low, high = bounds
+    # bool is an int subclass; ``points = true`` is a typo, not the number 1.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(
+            f"{source}: {where} = {_shown(value)}: expected a number from {low:g} to {high:g}"
         )
-    raw_bands = dict(data.get("bands", {}))
+    if not low <= value <= high:  # also false for nan
+        raise ConfigError(
+            f"{source}: {where} = {value!r} is out of range: expected a number from "
+            f"{low:g} to {high:g}"
+        )
+    return float(value)
+
+
+def _check_keys(entry: Mapping[str, Any], allowed: Sequence[str], where: str, source: str) -> None:
+    unknown = sorted(set(entry) - set(allowed))
+    if unknown:
+        raise ConfigError(
+            f"{source}: {where}: unknown key {unknown[0]!r} (expected {', '.join(allowed)})"
+        )
+
+
+def _unknown_code(code: str, where: str, source: str) -> ConfigError:
+    close = difflib.get_close_matches(code, sorted(known_codes()), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return ConfigError(
+        f"{source}: {where}: unknown reason code {code!r} ({hint}expected one of "
+        f"{', '.join(sorted(known_codes()))})"
+    )
+
+
+def parse_rules(data: Mapping[str, Any], source: str = "builtin") -> RuleSet:
+    """Validate parsed TOML into a :class:`RuleSet`; errors name the table, the key, the value
+    and what was expected."""
+    for table in data:
+        if table not in _TABLES:
+            raise ConfigError(
+                f"{source}: unknown table [{table}] (expected [bands], [recommendation] "
+                "and [rules.CODE])"
+            )
+    rules: dict[str, Rule] = {}
+    for code, entry in _table(data.get("rules", {}), "[rules]", source).items():
+        where = f"[rules.{code}]"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{source}: {where} must be a table, not {_shown(entry)}")
+        _check_keys(entry, _RULE_KEYS, where, source)
+        if "points" not in entry:
+            raise ConfigError(f"{source}: {where} needs a number for 'points'")
+        points = _number(entry["points"], f"{where} points", source, _WEIGHT_RANGE)
+        max_points = _number(
+            entry.get("max_points", points), f"{where} max_points", source, _WEIGHT_RANGE
+        )
+        if (points >= 0) != (max_points >= 0):
+            raise ConfigError(f"{source}: {where} points and max_points must have the same sign")
+        kind = entry.get("kind", "language")
+        if kind not in _RULE_KINDS:
+            raise ConfigError(
+                f"{source}: {where} kind = {_shown(kind)}: expected one of {', '.join(_RULE_KINDS)}"
+            )
+        description = entry.get("description", "")
+        if not isinstance(description, str):
+            raise ConfigError(
+                f"{source}: {where} description = {_shown(description)}: expected text"
+            )
+        rules[code] = Rule(code, points, max_points, kind, description)
+    for code in rules:
+        if code not in known_codes():
+            raise _unknown_code(code, f"[rules.{code}]", source)
+    raw_bands = _table(data.get("bands", {}), "[bands]", source)
     if not raw_bands:
         raise ConfigError(f"{source}: [bands] is missing")
-    try:
-        bands = tuple(sorted(((k, float(v)) for k, v in raw_bands.items()), key=lambda b: -b[1]))
-    except (TypeError, ValueError) as error:
-        raise ConfigError(f"{source}: [bands] values must be numbers") from error
-    rec = dict(data.get("recommendation", {}))
+    bands = tuple(
+        sorted(
+            (
+                (name, _number(v, f"[bands] {name}", source, _SCORE_RANGE))
+                for name, v in raw_bands.items()
+            ),
+            key=lambda b: -b[1],
+        )
+    )
+    rec = _table(data.get("recommendation", {}), "[recommendation]", source)
+    _check_keys(rec, (*_SCORE_KEYS, *_CODE_LIST_KEYS), "[recommendation]", source)
+
+    def score(key: str, default: float) -> float:
+        return _number(rec.get(key, default), f"[recommendation] {key}", source, _SCORE_RANGE)
 
     def codes(key: str) -> frozenset[str]:
         value = rec.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{source}: [recommendation] {key} must be a list of reason codes")
+            raise ConfigError(
+                f"{source}: [recommendation] {key} = {_shown(value)}: expected a list of "
+                'reason codes, e.g. ["radio_silence"]'
+            )
+        for code in value:
+            if code not in known_codes():
+                raise _unknown_code(code, f"[recommendation] {key}", source)
         return frozenset(value)
 
     return RuleSet(
         rules=rules,
         bands=bands,
-        walk_away_score=float(rec.get("walk_away_score", 75)),
-        hard_stop_score=float(rec.get("hard_stop_score", 50)),
+        walk_away_score=score("walk_away_score", 75),
+        hard_stop_score=score("hard_stop_score", 50),
         hard_stops=codes("hard_stops"),
         escalate_codes=codes("escalate_codes"),
-        escalate_min_score=float(rec.get("escalate_min_score", 30)),
+        escalate_min_score=score("escalate_min_score", 30),
         re_engage_codes=codes("re_engage_codes"),
-        re_engage_min_score=float(rec.get("re_engage_min_score", 30)),
+        re_engage_min_score=score("re_engage_min_score", 30),
         source=source,
     )
 
