@@ -25,7 +25,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from walkaway.cache import Cache, CacheCorruptError, FilePlan, load_record, text_key
+from walkaway.cache import (
+    Cache,
+    CacheCorruptError,
+    FilePlan,
+    check_record,
+    load_record,
+    text_key,
+)
 from walkaway.engine import DaskEngine, Engine, LocalEngine, TaskHandle
 from walkaway.engine.tasks import (
     Row,
@@ -192,7 +199,10 @@ class _Collector:
         stats = self.stats
         for kind, _, _, blob in rows:
             record = load_record(blob)
-            if kind == "quarantined":
+            expected = Quarantined if kind == "quarantined" else Message
+            if not isinstance(record, expected):  # a damaged cache entry
+                raise CacheCorruptError(f"a {kind} row holds a {type(record).__name__}")
+            if isinstance(record, Quarantined):
                 stats.add_quarantined(record)
                 self.quarantined.append(record)
             elif self.seen.is_duplicate(record):
@@ -308,7 +318,20 @@ def _read_once(
             state.writer.write(rows)
         if rows:
             state.last_location = rows[-1][2]
-        collector.accept(rows)
+        if isinstance(handle, _Ready) and cache is not None:
+            # Rows from the cache are untrusted bytes: one that does not decode to a
+            # walkaway record (damaged, or tampered with: UntrustedRecordError) drops the
+            # entry, and the file is read again.
+            try:
+                collector.accept(rows)
+            except Exception as error:
+                entry = (state.plan.hit or state.plan.prefix) if state.plan else None
+                logger.warning("cache entry damaged, reading the files again: %s", error)
+                if entry is not None:
+                    cache.drop_entry(entry)
+                raise _RestartRead from error
+        else:
+            collector.accept(rows)
         done_bytes += size
         if last:
             _commit(state)
@@ -450,7 +473,7 @@ def read_language_records(
             key = text_key(kind, text, reference)
             keys[kind][message_id] = key
             jobs.setdefault(key, (kind, text, reference, message_id))
-    found = cache.language_lookup(jobs) if cache is not None else {}
+    found = _valid_language(cache.language_lookup(jobs), jobs) if cache is not None else {}
     missing = [key for key in jobs if key not in found]
     total = len(missing)
     parallel = _parallel(engine, total, PARALLEL_TEXTS)
@@ -496,6 +519,34 @@ def read_language_records(
         replies=RecordMap({mid: found[key] for mid, key in keys["reply"].items()}),
         ours=RecordMap({mid: found[key] for mid, key in keys["ours"].items()}),
     )
+
+
+def _valid_language(
+    found: dict[bytes, bytes], jobs: Mapping[bytes, tuple[str, str, datetime | None, str]]
+) -> dict[bytes, bytes]:
+    """The stored language records that decode to what their analysis makes.
+
+    They are decoded later, in the scoring tasks, where a damaged or tampered record
+    (``UntrustedRecordError``) would stop the run: one that fails here is left out and
+    computed again instead."""
+    from walkaway.nlp.analysis import TextAnalysis
+    from walkaway.nlp.classify import TextLabels
+
+    expected = {"reply": TextLabels, "ours": TextAnalysis}
+    valid: dict[bytes, bytes] = {}
+    failure = ""
+    for key, record in found.items():
+        try:
+            check_record(record, expected[jobs[key][0]])
+        except Exception as error:  # untrusted bytes: any failure means "not cached"
+            failure = failure or f"{type(error).__name__}: {error}"
+            continue
+        valid[key] = record
+    if failure:
+        logger.warning(
+            "ignoring %d damaged cached language records (%s)", len(found) - len(valid), failure
+        )
+    return valid
 
 
 # ---------------------------------------------------------------------------------------
