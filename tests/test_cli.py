@@ -259,3 +259,14 @@ def test_analyze_all_real_emails_exits_0_with_exact_accounting(tmp_path: Path):
     quarantine = pd.read_csv(out / "quarantine.csv")
     assert len(quarantine) == summary["quarantined"]
     assert quarantine["reason"].notna().all()
+
+
+def test_engine_options_are_checked_even_when_the_outputs_are_reused(
+    small_export: Path, tmp_path: Path
+):
+    out = tmp_path / "out"
+    assert run("analyze", str(small_export), "--out", str(out), "--no-report").returncode == 0
+    for bad in (["--jobs", "0"], ["--scheduler", "tcp://127.0.0.1:1"], ["--engine", "spark"]):
+        result = run("analyze", str(small_export), "--out", str(out), "--no-report", *bad)
+        assert result.returncode == 2, bad
+        assert result.stderr.startswith("walkaway: error:") and "Traceback" not in result.stderr

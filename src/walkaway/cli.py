@@ -124,9 +124,12 @@ def analyze(
     quarantine.csv, summary.json, scores.json and report/ to --out."""
     from walkaway.analysis import analyze as run_analysis
     from walkaway.cache import CACHE_DIRNAME, Cache, input_digests, outputs_key
+    from walkaway.engine import check_engine_options
     from walkaway.report.tables import write_tables
 
     try:
+        # Checked first: a run whose outputs are reused must not accept bad options either.
+        check_engine_options(engine, jobs=jobs, scheduler=scheduler)
         limits = _limits(max_message_mb, message_timeout)
         with _progress() as update:
             cache = None if no_cache else Cache(out / CACHE_DIRNAME)

@@ -241,3 +241,24 @@ def test_quarantine_summary_orders_by_count_and_explains() -> None:
     assert [r["reason"] for r in summary["reasons"]] == ["not_email", "empty", "timeout"]  # type: ignore[index]
     assert summary["quarantined"] == 9 and summary["skipped_files"] == 1
     assert "--max-message-seconds" in summary["reasons"][2]["action"]  # type: ignore[index]
+
+
+def test_cleaning_that_overruns_the_time_limit_keeps_the_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A message whose cleaning never ends is kept as parsed (whole body, no split)."""
+    from walkaway.cache import load_record
+    from walkaway.engine import tasks
+
+    def endless(message: object) -> object:
+        time.sleep(5)
+        raise AssertionError("the deadline should have stopped cleaning")
+
+    monkeypatch.setattr(tasks, "clean", endless)
+    raw = RawItem("inbox.eml", "", b"From: a@b.com\r\nSubject: hi\r\n\r\nHello there\r\n")
+    started = time.perf_counter()
+    ((kind, _, _, record),) = tasks.read_chunk([raw], Limits(max_seconds=0.2))
+    assert time.perf_counter() - started < 3
+    assert kind == "message"
+    message = load_record(record)
+    assert "Hello there" in message.body and message.text == ""

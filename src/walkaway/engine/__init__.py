@@ -210,14 +210,29 @@ def make_engine(
     """An engine by name (``local`` or ``dask``), or ``engine`` itself when given one."""
     if isinstance(engine, Engine):
         return engine
-    name = (engine or "local").lower()
+    name = check_engine_options(engine, jobs=jobs, scheduler=scheduler)
     if name == "local":
-        if scheduler:
-            raise UsageError("--scheduler needs --engine dask")
         return LocalEngine(jobs)
-    if name == "dask":
-        return DaskEngine(scheduler, jobs)
-    raise UsageError(f"--engine {engine}: choose one of {', '.join(ENGINES)}")
+    return DaskEngine(scheduler, jobs)
+
+
+def check_engine_options(
+    engine: str | None = None, *, jobs: int | None = None, scheduler: str | None = None
+) -> str:
+    """The engine name, after checking the options fit together (without starting anything).
+
+    Raises:
+        walkaway.errors.UsageError: an unknown engine, ``jobs`` below 1, or a scheduler
+            address for the local engine.
+    """
+    name = (engine or "local").lower()
+    if name not in ENGINES:
+        raise UsageError(f"--engine {engine}: choose one of {', '.join(ENGINES)}")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    if name == "local" and scheduler:
+        raise UsageError("--scheduler needs --engine dask")
+    return name
 
 
 __all__ = [
@@ -226,6 +241,7 @@ __all__ = [
     "Engine",
     "LocalEngine",
     "TaskHandle",
+    "check_engine_options",
     "default_jobs",
     "make_engine",
 ]

@@ -7,6 +7,7 @@ or plain data, so the main process can store them without encoding them again.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,9 +18,11 @@ from typing import Any
 
 from walkaway.cache import dump_record, load_record
 from walkaway.clean import clean
-from walkaway.ingest.limits import Limits
+from walkaway.ingest.limits import DeadlineExceeded, Limits, deadline
 from walkaway.ingest.parse import parse_item
 from walkaway.types import Message, Quarantined, RawItem
+
+logger = logging.getLogger(__name__)
 
 Row = tuple[str, str, str, bytes]
 """One input item as stored: ``(kind, message id, location, record)``, kind ``message`` or
@@ -42,9 +45,24 @@ def read_chunk(items: Sequence[RawItem | Quarantined], limits: Limits) -> list[R
         if isinstance(result, Quarantined):
             rows.append(("quarantined", "", result.location, dump_record(result)))
         else:
-            message = slim(clean(result))
+            message = slim(_clean_within(result, limits))
             rows.append(("message", message.id, message.location, dump_record(message)))
     return rows
+
+
+def _clean_within(message: Message, limits: Limits) -> Message:
+    """``clean(message)``, or the message as parsed when cleaning overruns the time limit
+    (its ``text`` stays empty and later stages read the whole body)."""
+    try:
+        with deadline(limits.max_seconds):
+            return clean(message)
+    except DeadlineExceeded:
+        logger.warning(
+            "%s %s: cleaning took too long; the whole body is used",
+            message.source,
+            message.location,
+        )
+        return message
 
 
 # ---------------------------------------------------------------------------------------
