@@ -617,6 +617,11 @@ class Cache:
         table = pa.table(
             [list(keys), list(kinds), list(ids), list(records)], schema=_LANGUAGE_SCHEMA
         )
+        self._write_language_part(table)
+        self._compact_language()
+
+    def _write_language_part(self, table: pa.Table) -> None:
+        """Write ``table`` as a new part file: complete under its name, or not at all."""
         path = self.language_dir / f"part-{uuid.uuid4().hex}.parquet"
         tmp = _atomic_path(path)
         try:
@@ -625,7 +630,6 @@ class Cache:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        self._compact_language()
 
     def _compact_language(self) -> None:
         """Merge the part files once there are many (each run adds one)."""
@@ -638,15 +642,7 @@ class Cache:
                 tables.append(pq.read_table(part, schema=_LANGUAGE_SCHEMA))
             except (OSError, pa.ArrowException):
                 continue
-        merged = pa.concat_tables(tables)
-        path = self.language_dir / f"part-{uuid.uuid4().hex}.parquet"
-        tmp = _atomic_path(path)
-        try:
-            pq.write_table(merged, tmp, compression="zstd")
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        self._write_language_part(pa.concat_tables(tables))
         for part in parts:  # the merged file holds all of them: the old parts can go
             part.unlink(missing_ok=True)
 
