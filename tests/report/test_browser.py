@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -188,10 +189,12 @@ def test_prospect_page_prints_to_pdf(chromium: Browser, sample_report: Path):
         "sessionId"
     ]
     try:
-        for _ in range(100):
-            state = chromium.evaluate(session, "document.readyState")
-            if state == "complete":
-                break
+        deadline = time.monotonic() + 30
+        # The new tab starts on about:blank, which is "complete" at once: wait for the page.
+        loaded = 'location.protocol === "file:" && document.readyState === "complete"'
+        while not chromium.evaluate(session, loaded):
+            assert time.monotonic() < deadline, "the page did not finish loading"
+            time.sleep(0.05)
         pdf = chromium.send(
             "Page.printToPDF", {"printBackground": True}, session=session, timeout=30
         )["data"]

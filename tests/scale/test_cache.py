@@ -443,6 +443,8 @@ _INTERRUPTED_CLI = textwrap.dedent(
     from walkaway.cli import main
     from walkaway.engine import stages
 
+    # As in a terminal: a process started in the background by a shell has SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     stages.READ_CHUNK_ITEMS = 32
     read_chunk = stages.read_chunk
     calls = []
