@@ -188,6 +188,11 @@ def analyze(
         index = None if no_report else _render(out, redact, jobs)
     except WalkawayError as error:
         raise _fail(error) from None
+    except KeyboardInterrupt:
+        # Typer turns Ctrl-C into a silent exit 130: say what happened and what is kept.
+        where = "" if no_cache else f"; finished work is kept in {out / CACHE_DIRNAME}"
+        sys.stderr.write(f"walkaway: interrupted{where}\n")
+        raise
 
     if not (our_domain or me):
         err_console.print(own_line, highlight=False)

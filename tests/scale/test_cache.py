@@ -475,6 +475,7 @@ def test_ctrl_c_on_the_command_line_leaves_a_usable_cache(
         check=False,
     )
     assert interrupted.returncode == 128 + signal.SIGINT, interrupted.stderr
+    assert "walkaway: interrupted; finished work is kept in" in interrupted.stderr
     assert "Traceback" not in interrupted.stderr
     root = out / CACHE_DIRNAME
     assert cache_files(root) == ["CACHEDIR.TAG"]  # no entry, no temporary file
