@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import platform
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -31,9 +31,11 @@ from walkaway.features import (
 )
 from walkaway.ingest import DEFAULT_LIMITS, IngestStats, Limits
 from walkaway.ingest.reasons import quarantine_summary
+from walkaway.message_table import MessageTable
 from walkaway.people import OwnSide, Person, build_people, infer_own_side, message_prospects
 from walkaway.scoring.rules import RuleSet, load_rules, rule_scorer
 from walkaway.scoring.trajectory import Scorer, TrajectoryPoint
+from walkaway.spill import TextSpill
 from walkaway.threads import build_threads
 from walkaway.types import Message, ProspectScore, Quarantined, Signal, Thread
 
@@ -61,11 +63,14 @@ QUARANTINE_COLUMNS = ["source", "location", "reason", "detail"]
 
 @dataclass
 class AnalysisResult:
-    """What ``analyze`` returns: the contract's tables plus the records behind them."""
+    """What ``analyze`` returns: the contract's tables plus the records behind them.
+
+    ``messages`` (the messages table) is built on first use from ``message_table``, which
+    can also write it to Parquet a batch at a time."""
 
     prospects: pd.DataFrame
     signals: pd.DataFrame
-    messages: pd.DataFrame
+    message_table: MessageTable
     threads: pd.DataFrame
     quarantine: pd.DataFrame
     features: pd.DataFrame
@@ -76,6 +81,22 @@ class AnalysisResult:
     people: dict[str, Person] = field(default_factory=dict)
     own: OwnSide = field(default_factory=OwnSide)
     as_of: datetime | None = None
+    _messages: pd.DataFrame | None = field(default=None, init=False, repr=False)
+
+    @property
+    def messages(self) -> pd.DataFrame:
+        """The messages table (one row per message, by date then id)."""
+        if self._messages is None:
+            self._messages = self.message_table.to_pandas()
+        return self._messages
+
+    def write_messages(self, path: str | Path) -> None:
+        """Write the messages table to a Parquet file: a batch of rows at a time, unless
+        the whole table was already built."""
+        if self._messages is not None:
+            self._messages.to_parquet(path, index=False)
+        else:
+            self.message_table.write_parquet(path)
 
 
 def parse_as_of(value: str | datetime | None) -> datetime | None:
@@ -104,7 +125,9 @@ class Corpus:
     """Everything read from an export that does not depend on the as-of date.
 
     Built once by :func:`read_corpus`; ``analyze`` scores it as of one date, backtests as of
-    each deal's cut-off.
+    each deal's cut-off. The messages' quoted histories are kept on disk in ``quoted`` (by
+    position in ``messages``; the messages' own ``quoted`` is empty): only the messages table
+    reads them.
     """
 
     messages: list[Message]
@@ -115,8 +138,9 @@ class Corpus:
     own: OwnSide
     people: dict[str, Person]
     timelines: dict[str, Timeline]
-    language: MessageLanguage
+    language: MessageLanguage | None
     timings: dict[str, float]
+    quoted: TextSpill | None = None
 
     @property
     def newest(self) -> datetime | None:
@@ -146,7 +170,7 @@ def read_corpus(
     """
     with _running(engine, jobs, scheduler) as runner:
         corpus, _ = _read_corpus(
-            paths, our_domains, me, progress, runner, _open_cache(cache), limits
+            paths, our_domains, me, progress, runner, _open_cache(cache), limits, language=True
         )
     return corpus
 
@@ -182,7 +206,11 @@ def _read_corpus(
     engine: Engine,
     cache: Cache | None,
     limits: Limits | None = None,
+    *,
+    language: bool,
 ) -> tuple[Corpus, ReadResult]:
+    """Read, thread, find people and timelines; with ``language``, read every reply's
+    language too (``analyze`` reads it where it scores instead)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     timings: dict[str, float] = {}
@@ -211,27 +239,19 @@ def _read_corpus(
         if not own:
             own = infer_own_side(messages)
         people = build_people(messages, own)
-        # Timelines need each message's thread; threads come later (they are built while
-        # the workers read the language) and are filled in then.
-        timelines = build_timelines(messages, own, people, {})
-    threads: list[Thread] = []
-    thread_of: dict[str, str] = {}
-
-    def build_thread_index() -> None:
-        mark = time.perf_counter()
-        threads.extend(build_threads(messages))
-        thread_of.update({mid: t.thread_id for t in threads for mid in t.message_ids})
-        timings["threads_seconds"] = time.perf_counter() - mark
-
-    if progress is not None:
-        progress("reading replies", 0, None)
-    mark = time.perf_counter()
-    language = read_language_records(
-        timelines, engine=engine, cache=cache, progress=progress, meanwhile=build_thread_index
-    )
-    timings["language_seconds"] = time.perf_counter() - mark - timings.get("threads_seconds", 0)
+    with timed(timings, "threads_seconds"):
+        threads = build_threads(messages)
+        thread_of = {mid: t.thread_id for t in threads for mid in t.message_ids}
     with timed(timings, "people_seconds"):
-        timelines = _with_threads(timelines, thread_of)
+        timelines = build_timelines(messages, own, people, thread_of)
+    message_language = None
+    if language:
+        if progress is not None:
+            progress("reading replies", 0, None)
+        with timed(timings, "language_seconds"):
+            message_language = read_language_records(
+                timelines, engine=engine, cache=cache, progress=progress
+            )
     return (
         Corpus(
             messages=messages,
@@ -242,27 +262,12 @@ def _read_corpus(
             own=own,
             people=people,
             timelines=timelines,
-            language=language,
+            language=message_language,
             timings=timings,
+            quoted=read.quoted,
         ),
         read,
     )
-
-
-def _with_threads(
-    timelines: dict[str, Timeline], thread_of: Mapping[str, str]
-) -> dict[str, Timeline]:
-    """Timelines whose events carry their thread ids (as ``build_timelines`` sets them)."""
-    return {
-        prospect: replace(
-            timeline,
-            events=tuple(
-                replace(event, thread_id=thread_of.get(event.message.id, ""))
-                for event in timeline.events
-            ),
-        )
-        for prospect, timeline in timelines.items()
-    }
 
 
 def analyze(
@@ -316,24 +321,28 @@ def _analyze(
     started: float,
     limits: Limits | None = None,
 ) -> AnalysisResult:
-    corpus, read = _read_corpus(paths, our_domains, me, progress, engine, cache, limits)
+    corpus, read = _read_corpus(
+        paths, our_domains, me, progress, engine, cache, limits, language=False
+    )
     timings = dict(corpus.timings)
     if as_of_time is None:
         as_of_time = corpus.newest or datetime.now(UTC)
     mark = time.perf_counter()
+    # The language of each prospect's messages is read where the prospect is scored.
     run = ScoringRun(
         corpus.timelines,
         corpus.people,
-        corpus.language,
+        None,
         as_of_time,
         rules=rule_set,
         model=str(model) if model is not None else None,
         engine=engine,
         progress=progress,
+        cache=cache,
     ).start()
     # While the workers score, this process builds the tables that need no scores.
     with timed(timings, "tables_seconds"):
-        messages_table = _messages_table(corpus.messages, corpus.thread_of, corpus.own)
+        message_table = MessageTable(corpus.messages, corpus.thread_of, corpus.own, corpus.quoted)
         threads_table = _threads_table(corpus.threads, corpus.messages, corpus.own)
         quarantine_table = pd.DataFrame(
             [(q.source, q.location, q.reason, q.detail) for q in corpus.quarantined],
@@ -368,7 +377,7 @@ def _analyze(
     return AnalysisResult(
         prospects=prospects_table,
         signals=signals_table,
-        messages=messages_table,
+        message_table=message_table,
         threads=threads_table,
         quarantine=quarantine_table,
         features=features,
@@ -399,9 +408,24 @@ def make_scorer(rules: RuleSet, model: str | Path | None) -> tuple[Scorer, dict[
 def explanations(result: AnalysisResult, rules: RuleSet | None = None) -> dict[str, object]:
     """Every prospect's score with its reasons (contributions) and weekly trajectory: the
     data behind the reports, as ``scores.json``."""
+    return {**explanations_head(result), "prospects": list(explained_prospects(result, rules))}
+
+
+def explanations_head(result: AnalysisResult) -> dict[str, object]:
+    """What :func:`explanations` holds besides the prospects."""
+    return {
+        "as_of": result.as_of.isoformat() if result.as_of else None,
+        "scoring": result.summary.get("scoring"),
+    }
+
+
+def explained_prospects(
+    result: AnalysisResult, rules: RuleSet | None = None
+) -> Iterator[dict[str, object]]:
+    """The prospects of :func:`explanations`, one at a time (in the prospects table's order),
+    so a large result can be written without holding them all."""
     rules = rules or load_rules()
     features = result.features.set_index("prospect") if not result.features.empty else None
-    prospects = []
     for row in result.prospects.itertuples():
         score = result.scores[row.prospect]
         feature_row = {}
@@ -414,7 +438,7 @@ def explanations(result: AnalysisResult, rules: RuleSet | None = None) -> dict[s
                     if hasattr(value, "isoformat")
                     else (None if pd.isna(value) else value)
                 )
-        prospects.append(
+        yield (
             {
                 "prospect": row.prospect,
                 "name": row.name,
@@ -442,11 +466,6 @@ def explanations(result: AnalysisResult, rules: RuleSet | None = None) -> dict[s
                 "features": feature_row,
             }
         )
-    return {
-        "as_of": result.as_of.isoformat() if result.as_of else None,
-        "scoring": result.summary.get("scoring"),
-        "prospects": prospects,
-    }
 
 
 def _prospect_name(prospect: str, timeline: Timeline, people: dict[str, Person]) -> str:
@@ -520,64 +539,6 @@ def _signals_table(signals: list[Signal]) -> pd.DataFrame:
             drop=True
         )
     return table
-
-
-def _direction(message: Message, own: OwnSide) -> str:
-    sender = message.sender.email if message.sender is not None else ""
-    if message.is_bounce:
-        return "bounce"
-    if message.is_auto_reply:
-        return "auto_reply"
-    if sender and own.is_own(sender):
-        external = [a for a in message.recipients if not own.is_own(a.email)]
-        return "outbound" if external else "internal"
-    return "inbound" if sender else "unknown"
-
-
-def _messages_table(
-    messages: list[Message], thread_of: dict[str, str], own: OwnSide
-) -> pd.DataFrame:
-    # Built column by column: a dict per message would briefly double the memory of a
-    # large export.
-    columns: dict[str, Callable[[Message], object]] = {
-        "id": lambda m: m.id,
-        "message_id": lambda m: m.message_id,
-        "thread_id": lambda m: thread_of.get(m.id, ""),
-        "date": lambda m: m.date,
-        "date_source": lambda m: m.date_source,
-        "sender": lambda m: m.sender.email if m.sender else "",
-        "sender_name": lambda m: m.sender.name if m.sender else "",
-        "to": lambda m: [a.email for a in m.to],
-        "cc": lambda m: [a.email for a in m.cc],
-        "subject": lambda m: m.subject,
-        "direction": lambda m: _direction(m, own),
-        "prospects": lambda m: list(message_prospects(m, own)),
-        "text": lambda m: m.text,
-        "quoted": lambda m: m.quoted,
-        "signature": lambda m: m.signature,
-        "body_from_html": lambda m: m.body_from_html,
-        "in_reply_to": lambda m: m.in_reply_to,
-        "references": lambda m: list(m.references),
-        "provider_thread_id": lambda m: m.provider_thread_id,
-        "labels": lambda m: list(m.labels),
-        "n_attachments": lambda m: len(m.attachments),
-        "attachment_names": lambda m: [a.filename for a in m.attachments],
-        "is_auto_reply": lambda m: m.is_auto_reply,
-        "auto_reply_reason": lambda m: m.auto_reply_reason,
-        "is_bounce": lambda m: m.is_bounce,
-        "calendar_method": lambda m: m.calendar_method,
-        "calendar_partstat": lambda m: m.calendar_partstat,
-        "defects": lambda m: list(m.defects),
-        "size": lambda m: m.size,
-        "source": lambda m: m.source,
-        "location": lambda m: m.location,
-    }
-    if not messages:
-        return pd.DataFrame()
-    table = pd.DataFrame({name: [get(m) for m in messages] for name, get in columns.items()})
-    table["date"] = pd.to_datetime(table["date"], utc=True)
-    table = table.sort_values(["date", "id"], kind="stable", na_position="last")
-    return table.reset_index(drop=True)
 
 
 def _threads_table(threads: list[Thread], messages: list[Message], own: OwnSide) -> pd.DataFrame:

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from walkaway import __version__
@@ -443,6 +444,58 @@ _LANGUAGE_SCHEMA = pa.schema(
 _COMPACT_PARTS = 16
 
 
+class LanguageWriter:
+    """One new part file of the language store, written as results come in.
+
+    The rows go to a temporary file; :meth:`commit` gives it its final name (a reader sees
+    the whole part or nothing) and merges the parts once there are many; :meth:`abort`
+    throws it away. Nothing is written when no row comes."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self.path = cache.language_dir / f"part-{uuid.uuid4().hex}.parquet"
+        self._tmp: Path | None = None
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, rows: Sequence[tuple[bytes, str, str, bytes]]) -> None:
+        """Add ``(key, kind, message id, record)`` rows."""
+        if not rows:
+            return
+        keys, kinds, ids, records = zip(*rows, strict=True)
+        self.write_table(
+            pa.table([list(keys), list(kinds), list(ids), list(records)], schema=_LANGUAGE_SCHEMA)
+        )
+
+    def write_table(self, table: pa.Table) -> None:
+        if self._writer is None:
+            self.cache._ensure()
+            self._tmp = _atomic_path(self.path)
+            self._writer = pq.ParquetWriter(self._tmp, _LANGUAGE_SCHEMA, compression="zstd")
+        self._writer.write_table(table)
+
+    def commit(self, compact: bool = True) -> None:
+        if self._writer is None:
+            return
+        assert self._tmp is not None
+        try:
+            self._writer.close()
+            self._writer = None
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
+        if compact:
+            self.cache._compact_language()
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(Exception):  # the file is being thrown away anyway
+                self._writer.close()
+            self._writer = None
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+
+
 class Cache:
     """The cache folder. Create with :func:`open_cache`; cheap to create, lazy on disk."""
 
@@ -588,61 +641,68 @@ class Cache:
 
     # -- language ------------------------------------------------------------------------
 
+    def has_language(self) -> bool:
+        """Whether any language results are stored (for this language code)."""
+        return self.language_dir.is_dir() and any(self.language_dir.glob("part-*.parquet"))
+
     def language_lookup(self, keys: Iterable[bytes]) -> dict[bytes, bytes]:
-        """Stored language records for ``keys`` (those found)."""
+        """Stored language records for ``keys`` (those found). Reads a batch of rows at a
+        time and decodes only the rows asked for."""
         wanted = set(keys)
         found: dict[bytes, bytes] = {}
         if not wanted or not self.language_dir.is_dir():
             return found
+        wanted_array = pa.array(sorted(wanted), type=pa.binary(16))
         for part in sorted(self.language_dir.glob("part-*.parquet")):
             try:
-                table = pq.read_table(part, columns=["key", "record"])
+                for batch in pq.ParquetFile(part).iter_batches(columns=["key", "record"]):
+                    hits = batch.filter(pc.is_in(batch.column("key"), value_set=wanted_array))
+                    found.update(
+                        zip(
+                            hits.column("key").to_pylist(),
+                            hits.column("record").to_pylist(),
+                            strict=True,
+                        )
+                    )
             except (OSError, pa.ArrowException) as error:
                 logger.warning("ignoring an unreadable cache file %s: %s", part, error)
                 continue
-            for key, record in zip(
-                table.column("key").to_pylist(), table.column("record").to_pylist(), strict=True
-            ):
-                if key in wanted:
-                    found[key] = record
         return found
 
     def language_store(self, rows: Sequence[tuple[bytes, str, str, bytes]]) -> None:
         """Add ``(key, kind, message id, record)`` rows as one new part file."""
         if not rows:
             return
-        self._ensure()
-        self.language_dir.mkdir(parents=True, exist_ok=True)
-        keys, kinds, ids, records = zip(*rows, strict=True)
-        table = pa.table(
-            [list(keys), list(kinds), list(ids), list(records)], schema=_LANGUAGE_SCHEMA
-        )
-        self._write_language_part(table)
-        self._compact_language()
-
-    def _write_language_part(self, table: pa.Table) -> None:
-        """Write ``table`` as a new part file: complete under its name, or not at all."""
-        path = self.language_dir / f"part-{uuid.uuid4().hex}.parquet"
-        tmp = _atomic_path(path)
+        writer = self.language_writer()
         try:
-            pq.write_table(table, tmp, compression="zstd")
-            os.replace(tmp, path)
+            writer.write(rows)
         except BaseException:
-            tmp.unlink(missing_ok=True)
+            writer.abort()
             raise
+        writer.commit()
+
+    def language_writer(self) -> LanguageWriter:
+        """A new part file written a batch of rows at a time (see :class:`LanguageWriter`)."""
+        return LanguageWriter(self)
 
     def _compact_language(self) -> None:
-        """Merge the part files once there are many (each run adds one)."""
+        """Merge the part files once there are many (each run adds one), a batch of rows at
+        a time."""
         parts = sorted(self.language_dir.glob("part-*.parquet"))
         if len(parts) < _COMPACT_PARTS:
             return
-        tables = []
-        for part in parts:
-            try:
-                tables.append(pq.read_table(part, schema=_LANGUAGE_SCHEMA))
-            except (OSError, pa.ArrowException):
-                continue
-        self._write_language_part(pa.concat_tables(tables))
+        writer = self.language_writer()
+        try:
+            for part in parts:
+                try:
+                    for batch in pq.ParquetFile(part).iter_batches():
+                        writer.write_table(pa.Table.from_batches([batch]).cast(_LANGUAGE_SCHEMA))
+                except (OSError, pa.ArrowException):
+                    continue
+        except BaseException:
+            writer.abort()
+            raise
+        writer.commit(compact=False)
         for part in parts:  # the merged file holds all of them: the old parts can go
             part.unlink(missing_ok=True)
 

@@ -405,7 +405,7 @@ def test_tampered_language_record_is_refused_and_analyze_succeeds(
 # Interruptions
 
 
-@pytest.mark.parametrize("stage", ["reading", "reading replies", "scoring"])
+@pytest.mark.parametrize("stage", ["reading", "scoring"])
 def test_interrupted_run_leaves_no_partial_entry(
     stage: str,
     export: Path,

@@ -5,8 +5,11 @@
   memory); workers parse and clean chunks; results come back in input order and are
   de-duplicated here, exactly as :func:`walkaway.ingest.scan` does.
 - :func:`read_language_records`: the language of every reply and of our messages, in
-  batches, each result stored in the cache.
-- :func:`score_prospects`: features, signals and weekly trajectories per chunk of prospects.
+  batches, each result stored in the cache (for training and backtests, which score the
+  same messages as of many dates).
+- :class:`ScoringRun`: features, signals and weekly trajectories per chunk of prospects;
+  for ``analyze`` each chunk also reads the language of its own messages, so the language
+  of a whole export is never held in this process.
 
 Chunks are cut the same way whatever the engine or the number of workers, and every task is
 a pure function of its chunk, so results are identical across engines and worker counts.
@@ -35,12 +38,15 @@ from walkaway.cache import (
 )
 from walkaway.engine import DaskEngine, Engine, LocalEngine, TaskHandle
 from walkaway.engine.tasks import (
+    LANGUAGE_BATCH,
+    LanguageRow,
     Row,
     ScoreChunk,
     ScoreChunkResult,
     language_chunk,
     read_chunk,
     score_chunk,
+    wanted_language,
 )
 from walkaway.ingest import (
     DEFAULT_LIMITS,
@@ -52,6 +58,7 @@ from walkaway.ingest import (
     mbox_location,
     read_file,
 )
+from walkaway.spill import TextSpill
 from walkaway.types import Address, Message, Quarantined, RawItem
 
 logger = logging.getLogger(__name__)
@@ -61,7 +68,6 @@ Progress = Callable[[str, int, int | None], None]
 READ_CHUNK_BYTES = 1 << 20
 """Raw bytes per parse task: big enough to amortise shipping, small enough to stream."""
 READ_CHUNK_ITEMS = 512
-LANGUAGE_BATCH = 256
 SCORE_CHUNK = 64
 """Prospects per scoring task. Fixed: a chunk's results never depend on the worker count."""
 
@@ -179,6 +185,7 @@ class ReadResult:
 
     messages: list[Message]
     quarantined: list[Quarantined]
+    quoted: TextSpill | None = None
     inputs: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
     cache_hits: int = 0
     cache_resumed: int = 0
@@ -186,7 +193,10 @@ class ReadResult:
 
 
 class _Collector:
-    """Applies rows in input order: de-duplication and counts as in ``ingest.scan``."""
+    """Applies rows in input order: de-duplication and counts as in ``ingest.scan``.
+
+    Each kept message's quoted history goes to ``quoted`` (on disk, by the message's
+    position) and leaves the message: only the messages table reads it."""
 
     def __init__(self, stats: IngestStats) -> None:
         self.stats = stats
@@ -194,6 +204,7 @@ class _Collector:
         self.interner = _Interner()
         self.messages: list[Message] = []
         self.quarantined: list[Quarantined] = []
+        self.quoted = TextSpill()
 
     def accept(self, rows: Sequence[Row]) -> None:
         stats = self.stats
@@ -210,6 +221,8 @@ class _Collector:
             else:
                 record = self.interner.message(record)
                 stats.add_parsed(record)
+                self.quoted.add(record.quoted)
+                object.__setattr__(record, "quoted", "")  # fresh from decoding, unshared
                 self.messages.append(record)
 
 
@@ -300,7 +313,7 @@ def _read_once(
     parallel = _parallel(engine, to_read, PARALLEL_READ_BYTES)
     window = max(4, engine.workers * 3)
     collector = _Collector(stats)
-    result = ReadResult(collector.messages, collector.quarantined)
+    result = ReadResult(collector.messages, collector.quarantined, collector.quoted)
     pending: deque[tuple[_FileState, TaskHandle, int, bool]] = deque()
     writing: list[_FileState] = []
     done_bytes = 0
@@ -450,21 +463,13 @@ def read_language_records(
     cache: Cache | None = None,
     batch_size: int = LANGUAGE_BATCH,
     progress: Progress | None = None,
-    meanwhile: Callable[[], None] | None = None,
 ) -> Any:
     """Language results of every prospect reply and every message of ours (see
-    :func:`walkaway.features.read_language`). ``meanwhile`` runs in this process once the
-    batches are out to the workers."""
+    :func:`walkaway.features.read_language`)."""
     from walkaway.features import MessageLanguage
 
     engine = engine or LocalEngine(1)
-    wanted: dict[str, dict[str, tuple[str, datetime | None]]] = {"reply": {}, "ours": {}}
-    for timeline in timelines.values():
-        for event in timeline.events:
-            if event.direction == "in":
-                wanted["reply"].setdefault(event.message.id, (event.message.text, event.date))
-            elif event.direction == "out":
-                wanted["ours"].setdefault(event.message.id, (event.message.text, event.date))
+    wanted = wanted_language(timelines)
     keys: dict[str, dict[str, bytes]] = {kind: {} for kind in wanted}
     jobs: dict[bytes, tuple[str, str, datetime | None, str]] = {}
     for kind, entries in wanted.items():
@@ -509,8 +514,6 @@ def read_language_records(
             handles.append((batch, handle))
             while len(handles) > window or (handles and handles[0][1].done()):
                 consume()
-    if meanwhile is not None:
-        meanwhile()
     while handles:
         consume()
     if cache is not None and new_rows:
@@ -554,16 +557,9 @@ def _valid_language(
 
 
 def _shippable(timeline: Any) -> Any:
-    """A timeline whose messages leave out what no signal reads (quoted history,
-    signature), so a chunk costs less to send."""
-    events = tuple(
-        dataclasses.replace(
-            event,
-            message=dataclasses.replace(event.message, quoted="", signature=""),
-        )
-        for event in timeline.events
-    )
-    return dataclasses.replace(timeline, events=events, undated=())
+    """A timeline without its undated messages (nothing scored reads them), so a chunk
+    costs less to send."""
+    return dataclasses.replace(timeline, undated=()) if timeline.undated else timeline
 
 
 def _chunk_people(timelines: Mapping[str, Any], people: Mapping[str, Any]) -> dict[str, Any]:
@@ -582,7 +578,13 @@ class ScoringRun:
     """Features, signals and trajectories of every prospect, computed in chunks.
 
     :meth:`start` sends the chunks off; :meth:`finish` collects them in order. In between
-    this process is free for other work (the output tables)."""
+    this process is free for other work (the output tables).
+
+    Without ``language`` (results read beforehand, see :func:`read_language_records`) each
+    chunk reads the language of its own messages where it is scored, taking the results
+    the ``cache`` holds: nothing of the language of the whole export is ever in this
+    process at once, and the new results are stored as chunks come back.
+    """
 
     def __init__(
         self,
@@ -595,6 +597,7 @@ class ScoringRun:
         model: str | None,
         engine: Engine,
         progress: Progress | None = None,
+        cache: Cache | None = None,
         step_days: int = 7,
         limit: int = 13,
     ) -> None:
@@ -610,13 +613,54 @@ class ScoringRun:
         self.model = model
         self.engine = engine
         self.progress = progress
+        self.cache = cache
         self.names = sorted(timelines)
         self.parallel = _parallel(engine, len(self.names), PARALLEL_PROSPECTS)
         self._chunks = iter(range(0, len(self.names), SCORE_CHUNK))
         self._handles: deque[tuple[int, TaskHandle]] = deque()
-        # Local workers take all chunks at once (a chunk is only pickled when a worker is
-        # ready for it); a cluster gets a window, as everything submitted is sent at once.
-        self._window = engine.workers * 4 if isinstance(engine, DaskEngine) else 1 << 30
+        # A window of chunks in flight: each holds its timelines until it is sent, and a
+        # cluster is sent everything submitted at once.
+        self._window = max(8, engine.workers * 4)
+        self._cached: dict[bytes, bytes] = {}
+        self._stored: set[bytes] = set()
+        self._language_writer: Any = None
+        if language is None and cache is not None:
+            self._cached = self._cached_language()
+            self._language_writer = cache.language_writer()
+
+    def _cached_language(self) -> dict[bytes, bytes]:
+        """The cache's language results for texts of these timelines (checked)."""
+        assert self.cache is not None
+        if not self.cache.has_language():
+            return {}
+        jobs: dict[bytes, tuple[str, str, datetime | None, str]] = {}
+        for kind, entries in wanted_language(self.timelines).items():
+            for message_id, (text, reference) in entries.items():
+                jobs.setdefault(
+                    text_key(kind, text, reference), (kind, text, reference, message_id)
+                )
+        return _valid_language(self.cache.language_lookup(jobs), jobs)
+
+    def _chunk_language(self, timelines: Mapping[str, Any]) -> tuple[dict[str, bytes], ...]:
+        if self.language is not None:
+            ids_in = [
+                e.message.id for t in timelines.values() for e in t.events if e.direction == "in"
+            ]
+            ids_out = [
+                e.message.id for t in timelines.values() for e in t.events if e.direction == "out"
+            ]
+            return (
+                encoded_records(self.language.replies, ids_in),
+                encoded_records(self.language.ours, ids_out),
+            )
+        known: dict[str, dict[str, bytes]] = {"reply": {}, "ours": {}}
+        if self._cached:
+            for kind, entries in wanted_language(timelines).items():
+                for message_id, (text, reference) in entries.items():
+                    record = self._cached.get(text_key(kind, text, reference))
+                    if record is not None:
+                        known[kind][message_id] = record
+        return known["reply"], known["ours"]
 
     def _submit_next(self) -> bool:
         start = next(self._chunks, None)
@@ -624,21 +668,19 @@ class ScoringRun:
             return False
         names = self.names[start : start + SCORE_CHUNK]
         timelines = {name: self.timelines[name] for name in names}
-        ids_in = [e.message.id for t in timelines.values() for e in t.events if e.direction == "in"]
-        ids_out = [
-            e.message.id for t in timelines.values() for e in t.events if e.direction == "out"
-        ]
+        replies, ours = self._chunk_language(timelines)
         chunk = ScoreChunk(
             timelines={n: _shippable(t) for n, t in timelines.items()}
             if self.parallel
             else timelines,
             people=_chunk_people(timelines, self.people),
-            replies=encoded_records(self.language.replies, ids_in),
-            ours=encoded_records(self.language.ours, ids_out),
+            replies=replies,
+            ours=ours,
             as_of=self.as_of,
             points=self.points,
             rules=self.rules,
             model=self.model,
+            read_language=self.language is None,
         )
         self._handles.append(
             (len(names), self.engine.submit(score_chunk, chunk, inline=not self.parallel))
@@ -646,12 +688,19 @@ class ScoringRun:
         return True
 
     def start(self) -> ScoringRun:
-        """Send the first chunks (all of them to local workers)."""
+        """Send the first chunks."""
         if not self.parallel:
             return self  # in this process: run them in ``finish``
         while len(self._handles) < self._window and self._submit_next():
             pass
         return self
+
+    def _store_language(self, rows: Sequence[LanguageRow]) -> None:
+        if self._language_writer is None:
+            return
+        new = [row for row in rows if row[0] not in self._stored]
+        self._stored.update(row[0] for row in new)
+        self._language_writer.write(new)
 
     def finish(self) -> tuple[list[dict[str, object]], list[Any], dict[str, list[Any]]]:
         """Rows (prospects in sorted order), signals, and trajectories by prospect."""
@@ -660,19 +709,27 @@ class ScoringRun:
         trajectories: dict[str, list[Any]] = {}
         done = 0
         total = len(self.names)
-        while True:
-            if not self._handles and not self._submit_next():
-                break
-            count, handle = self._handles.popleft()
-            part: ScoreChunkResult = handle.result()
-            rows.extend(part.rows)
-            signals.extend(part.signals)
-            trajectories.update(part.trajectories)
-            done += count
-            if self.progress is not None:
-                self.progress("scoring", done, total)
-            while len(self._handles) < self._window and self._submit_next():
-                pass
+        try:
+            while True:
+                if not self._handles and not self._submit_next():
+                    break
+                count, handle = self._handles.popleft()
+                part: ScoreChunkResult = handle.result()
+                rows.extend(part.rows)
+                signals.extend(part.signals)
+                trajectories.update(part.trajectories)
+                self._store_language(part.language)
+                done += count
+                if self.progress is not None:
+                    self.progress("scoring", done, total)
+                while len(self._handles) < self._window and self._submit_next():
+                    pass
+        except BaseException:
+            if self._language_writer is not None:
+                self._language_writer.abort()
+            raise
+        if self._language_writer is not None:
+            self._language_writer.commit()
         ordered = {name: trajectories.get(name, []) for name in self.timelines}
         return rows, signals, ordered
 

@@ -85,21 +85,25 @@ def question_pipeline() -> Any:
     return nlp
 
 
+LANGUAGE_BATCH = 256
+
+
+def _language(kind: str, texts: Sequence[str], references: Sequence[datetime | None]) -> list[Any]:
+    if kind == "reply":
+        from walkaway.nlp.classify import label_texts
+
+        return label_texts(list(texts), list(references))
+    from walkaway.nlp import analyze_texts
+
+    return list(analyze_texts(list(texts), list(references), nlp=question_pipeline()))
+
+
 def language_chunk(
     kind: str, texts: Sequence[str], references: Sequence[datetime | None]
 ) -> list[bytes]:
     """Language results of a batch of texts: ``reply`` -> classified (``TextLabels``),
     ``ours`` -> sentences and questions (``TextAnalysis``). Order kept."""
-    if kind == "reply":
-        from walkaway.nlp.classify import label_texts
-
-        return [dump_record(r) for r in label_texts(list(texts), list(references))]
-    from walkaway.nlp import analyze_texts
-
-    return [
-        dump_record(r)
-        for r in analyze_texts(list(texts), list(references), nlp=question_pipeline())
-    ]
+    return [dump_record(r) for r in _language(kind, texts, references)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -108,7 +112,11 @@ def language_chunk(
 
 @dataclass(frozen=True)
 class ScoreChunk:
-    """Everything a worker needs to score some prospects, and nothing more."""
+    """Everything a worker needs to score some prospects, and nothing more.
+
+    With ``read_language`` the worker also reads the language of every reply and message of
+    ours in these timelines that ``replies`` and ``ours`` do not already hold (results found
+    in the cache), and returns those new results for the cache."""
 
     timelines: Mapping[str, Any]  # prospect -> Timeline
     people: Mapping[str, Any]  # email -> Person, for the addresses in these timelines
@@ -118,15 +126,66 @@ class ScoreChunk:
     points: tuple[datetime, ...]
     rules: Any  # RuleSet
     model: str | None = None
+    read_language: bool = False
+
+
+LanguageRow = tuple[bytes, str, str, bytes]
+"""One language result as stored: ``(text key, kind, message id, record)``."""
 
 
 @dataclass
 class ScoreChunkResult:
-    """Feature rows and signals as of the run's date, and each prospect's trajectory."""
+    """Feature rows and signals as of the run's date, each prospect's trajectory, and the
+    language results read for the chunk (with ``read_language``)."""
 
     rows: list[dict[str, object]] = field(default_factory=list)
     signals: list[Any] = field(default_factory=list)
     trajectories: dict[str, list[Any]] = field(default_factory=dict)
+    language: list[LanguageRow] = field(default_factory=list)
+
+
+def wanted_language(timelines: Mapping[str, Any]) -> dict[str, dict[str, tuple[str, Any]]]:
+    """The texts whose language scoring reads: ``reply`` -> the prospect's replies, ``ours``
+    -> our messages, each by message id as ``(text, reference date)``."""
+    wanted: dict[str, dict[str, tuple[str, Any]]] = {"reply": {}, "ours": {}}
+    for timeline in timelines.values():
+        for event in timeline.events:
+            if event.direction == "in":
+                wanted["reply"].setdefault(event.message.id, (event.message.text, event.date))
+            elif event.direction == "out":
+                wanted["ours"].setdefault(event.message.id, (event.message.text, event.date))
+    return wanted
+
+
+def _read_missing_language(
+    timelines: Mapping[str, Any], found: Mapping[str, dict[str, Any]]
+) -> list[LanguageRow]:
+    """Language results of the chunk's texts not in ``found`` (kind -> id -> result), added
+    to ``found``; returned as rows for the cache. Equal texts are read once."""
+    from walkaway.cache import text_key
+
+    rows: list[LanguageRow] = []
+    for kind, entries in wanted_language(timelines).items():
+        known = found[kind]
+        by_key: dict[bytes, list[str]] = {}
+        jobs: dict[bytes, tuple[str, Any]] = {}
+        for message_id in sorted(entries):
+            if message_id in known:
+                continue
+            text, reference = entries[message_id]
+            key = text_key(kind, text, reference)
+            by_key.setdefault(key, []).append(message_id)
+            jobs.setdefault(key, (text, reference))
+        keys = list(jobs)
+        for start in range(0, len(keys), LANGUAGE_BATCH):
+            batch = keys[start : start + LANGUAGE_BATCH]
+            results = _language(kind, [jobs[k][0] for k in batch], [jobs[k][1] for k in batch])
+            for key, result in zip(batch, results, strict=True):
+                ids = by_key[key]
+                for message_id in ids:
+                    known[message_id] = result
+                rows.append((key, kind, ids[0], dump_record(result)))
+    return rows
 
 
 _scorers: dict[tuple[bytes, str | None], Any] = {}
@@ -150,11 +209,15 @@ def score_chunk(chunk: ScoreChunk) -> ScoreChunkResult:
     from walkaway.features import MessageLanguage, prospect_rows
     from walkaway.scoring.trajectory import chunk_trajectories
 
-    language = MessageLanguage(
-        replies={k: load_record(v) for k, v in chunk.replies.items()},
-        ours={k: load_record(v) for k, v in chunk.ours.items()},
-    )
+    found: dict[str, dict[str, Any]] = {
+        "reply": {k: load_record(v) for k, v in chunk.replies.items()},
+        "ours": {k: load_record(v) for k, v in chunk.ours.items()},
+    }
+    new_rows = _read_missing_language(chunk.timelines, found) if chunk.read_language else []
+    language = MessageLanguage(replies=found["reply"], ours=found["ours"])
     rows, signals = prospect_rows(chunk.timelines, chunk.people, chunk.as_of, language=language)
     scorer = _scorer(chunk.rules, chunk.model)
     trajectories = chunk_trajectories(chunk.timelines, chunk.people, language, chunk.points, scorer)
-    return ScoreChunkResult(rows=rows, signals=signals, trajectories=trajectories)
+    return ScoreChunkResult(
+        rows=rows, signals=signals, trajectories=trajectories, language=new_rows
+    )

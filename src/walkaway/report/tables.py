@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,34 @@ def write_parquet(table: pd.DataFrame, path: Path) -> None:
     _atomic_write(path, lambda tmp: table.to_parquet(tmp, index=False))
 
 
+def _json(value: object, depth: int = 0) -> str:
+    """``value`` as in :func:`write_json`, for a place ``depth`` levels deep."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str)
+    return text.replace("\n", "\n" + "  " * depth) if depth else text
+
+
+def write_json_streamed(
+    head: dict[str, object], key: str, items: Iterable[object], path: Path
+) -> None:
+    """Write ``{**head, key: list(items)}`` exactly as :func:`write_json` would, taking
+    ``items`` one at a time (JSON strings hold no raw newline, so nesting is indentation)."""
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as file:
+            file.write("{\n")
+            for name, value in head.items():
+                file.write(f"  {_json(name)}: {_json(value, 1)},\n")
+            file.write(f"  {_json(key)}: ")
+            opened = False
+            for item in items:
+                file.write(",\n    " if opened else "[\n    ")
+                file.write(_json(item, 2))
+                opened = True
+            file.write("\n  ]\n}\n" if opened else "[]\n}\n")
+
+    _atomic_write(path, write)
+
+
 def write_json(data: object, path: Path) -> None:
     _atomic_write(
         path,
@@ -85,11 +114,13 @@ def write_tables(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]
     paths = table_paths(out)
     write_csv(result.prospects, paths["prospects"])
     write_csv(result.signals, paths["signals"])
-    write_parquet(result.messages, paths["messages"])
+    _atomic_write(paths["messages"], result.write_messages)
     write_parquet(result.threads, paths["threads"])
     write_csv(result.quarantine, paths["quarantine"])
     write_json(result.summary, paths["summary"])
-    from walkaway.analysis import explanations
+    from walkaway.analysis import explained_prospects, explanations_head
 
-    write_json(explanations(result), paths["scores"])
+    write_json_streamed(
+        explanations_head(result), "prospects", explained_prospects(result), paths["scores"]
+    )
     return paths

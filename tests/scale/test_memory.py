@@ -1,0 +1,138 @@
+"""What keeps ``analyze``'s memory down on large exports: quoted histories on disk, the
+messages table and scores.json written a piece at a time, language results stored as they
+come. Each must give exactly what the whole-in-memory way gives."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from walkaway.analysis import AnalysisResult, explanations
+from walkaway.cache import Cache
+from walkaway.message_table import MessageTable
+from walkaway.people import OwnSide
+from walkaway.report.tables import write_json, write_json_streamed
+from walkaway.spill import TextSpill
+from walkaway.types import Address, Message
+
+TEXTS = ["", "plain", "naïve — “quoted” 🙂", "line\nbreaks\r\n> quoted", "\udcff lone surrogate"]
+
+
+def test_spill_gives_back_every_text_in_order() -> None:
+    spill = TextSpill()
+    indexes = [spill.add(text) for text in TEXTS * 3]
+    assert indexes == list(range(len(TEXTS) * 3))
+    assert [spill.get(i) for i in reversed(indexes)] == list(reversed(TEXTS * 3))
+    assert spill.get_many([4, 0, 2]) == [TEXTS[4], TEXTS[0], TEXTS[2]]
+    assert spill.nbytes == sum(len(t.encode("utf-8", "surrogatepass")) for t in TEXTS * 3)
+    copy = pickle.loads(pickle.dumps(spill))  # a result saved from a notebook
+    assert [copy.get(i) for i in indexes] == TEXTS * 3
+    spill.close()
+
+
+def _message(number: int, date: datetime | None) -> Message:
+    return Message(
+        id=f"m{number % 7}-{number}@example.com",
+        source="inbox.mbox",
+        location=f"message {number}",
+        message_id=f"<m{number}@example.com>",
+        date=date,
+        date_source="header" if date else "none",
+        sender=Address("ana@prospect.io" if number % 2 else "rep@ours.com", "Ana"),
+        to=(Address("rep@ours.com") if number % 2 else Address("ana@prospect.io"),),
+        subject=f"Subject {number}",
+        text=f"text {number}",
+        quoted="",
+        signature="-- \nAna",
+        references=tuple(f"<m{k}@example.com>" for k in range(number % 3)),
+    )
+
+
+def _table(count: int) -> MessageTable:
+    dates = [None if n % 5 == 0 else datetime(2026, 1, 1 + n % 9, tzinfo=UTC) for n in range(count)]
+    messages = [_message(n, date) for n, date in enumerate(dates)]
+    quoted = TextSpill()
+    for n in range(count):
+        quoted.add(f"> history of {n}\n" * (n % 4))
+    own = OwnSide.from_options(["ours.com"], [])
+    return MessageTable(messages, {m.id: f"t{i % 4}" for i, m in enumerate(messages)}, own, quoted)
+
+
+@pytest.mark.parametrize("batch_rows", [1, 3, 50])
+def test_messages_written_in_batches_are_the_whole_table(tmp_path: Path, batch_rows: int) -> None:
+    table = _table(23)
+    whole = table.to_pandas()
+    path = tmp_path / "messages.parquet"
+    table.write_parquet(path, batch_rows=batch_rows)
+    assert pq.ParquetFile(path).metadata.num_row_groups == -(-23 // batch_rows)
+    pd.testing.assert_frame_equal(pd.read_parquet(path), whole)
+    # By date, the undated last, then by id; each row keeps its own quoted history.
+    dated = whole["date"].notna().tolist()
+    assert dated == sorted(dated, reverse=True)
+    assert whole.loc[whole["id"] == "m3-10@example.com", "quoted"].item() == (
+        "> history of 10\n" * 2
+    )
+
+
+def test_an_empty_messages_table_is_written(tmp_path: Path) -> None:
+    table = MessageTable([], {}, OwnSide())
+    table.write_parquet(tmp_path / "m.parquet")
+    assert pd.read_parquet(tmp_path / "m.parquet").empty
+    assert table.to_pandas().empty
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    head=st.dictionaries(st.text(max_size=6).filter(lambda k: k != "items"), json_values),
+    items=st.lists(json_values, max_size=4),
+)
+def test_streamed_json_is_byte_for_byte_the_json(
+    tmp_path_factory: pytest.TempPathFactory, head: dict[str, object], items: list[object]
+) -> None:
+    folder = tmp_path_factory.mktemp("json")
+    write_json({**head, "items": items}, folder / "whole.json")
+    write_json_streamed(head, "items", iter(items), folder / "streamed.json")
+    assert (folder / "streamed.json").read_bytes() == (folder / "whole.json").read_bytes()
+
+
+def test_scores_json_is_the_explanations(reference_result: AnalysisResult, reference: Path) -> None:
+    assert json.loads((reference / "scores.json").read_text(encoding="utf-8")) == json.loads(
+        json.dumps(explanations(reference_result), default=str)
+    )
+
+
+def test_language_results_stored_in_batches_are_found(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    rows = [(bytes([n]) * 16, "reply", f"m{n}", b"record %d" % n) for n in range(10)]
+    writer = cache.language_writer()
+    writer.write(rows[:4])
+    writer.write(rows[4:])
+    assert not cache.has_language()  # nothing visible before the commit
+    writer.commit()
+    assert cache.has_language()
+    assert cache.language_lookup([rows[2][0], rows[8][0], b"x" * 16]) == {
+        rows[2][0]: rows[2][3],
+        rows[8][0]: rows[8][3],
+    }
+    aborted = cache.language_writer()
+    aborted.write([(b"y" * 16, "ours", "m", b"never")])
+    aborted.abort()
+    assert cache.language_lookup([b"y" * 16]) == {}
+    assert [p.name for p in cache.language_dir.iterdir() if p.name.endswith(".tmp")] == []
