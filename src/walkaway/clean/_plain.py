@@ -93,6 +93,8 @@ _SNIP = re.compile(
     r"[\[<(]?\s*(?:\.\.\.|…)?\s*(?:snip|snipped|schnipp|\.\.\.|…)\s*(?:\.\.\.|…)?\s*[\]>)]?", re.I
 )
 _SYMBOLS_ONLY = re.compile(r"[\W_]*")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_LOCAL_PART_SEPARATORS = re.compile(r"[._+-]")
 _SENTENCE_END = re.compile(r"\w[.!?](?:\s|$)")
 _PARTICLES = frozenset(
     ("de", "da", "del", "della", "di", "van", "von", "der", "den", "la", "le", "du", "of",
@@ -107,8 +109,12 @@ _GENERIC_LOCAL_PARTS = frozenset(
 _TEXT, _QUOTE, _OWN_HEADER, _SIGNATURE, _EXTRA = range(5)
 
 
+_QUOTE_FIRST_CHARS = frozenset(" \t>")  # a quoted line starts with one of these
+
+
 def _is_quoted(line: str) -> bool:
-    return _QUOTED.match(line) is not None
+    # Most lines fail on their first character: spare them the regex call.
+    return line[:1] in _QUOTE_FIRST_CHARS and _QUOTED.match(line) is not None
 
 
 def _next_nonblank(lines: Sequence[str], start: int, limit: int = 12) -> int | None:
@@ -321,11 +327,12 @@ def _find_history(lines: Sequence[str], roles: list[int], own_header_at_top: boo
             # A long quoted line re-wrapped by a client leaves an unquoted tail ("...pharetra d"
             # / "ignissim odio?"). Up to two such lines, starting lower case, between quoted
             # lines belong to the quote; an inline answer ("Yes.") starts upper case.
-            for width in (1, 2):
+            # Both widths need the next line to be a tail: test that once, first.
+            wrapped = len(line) >= 50 and i < n and _is_wrap_tail(lines[i])
+            for width in (1, 2) if wrapped else ():
                 after = i + width
                 if (
                     after < n
-                    and len(line) >= 50
                     and _is_quoted(lines[after])
                     and all(_is_wrap_tail(lines[k]) for k in range(i, after))
                 ):
@@ -467,9 +474,10 @@ def sender_tokens(sender: str | None) -> frozenset[str]:
     for address in _ADDRESS.findall(sender):
         local = address.partition("@")[0].lower()
         if local not in _GENERIC_LOCAL_PARTS:
-            tokens.update(p for p in re.split(r"[._+-]", local) if len(p) >= 3 and p.isalpha())
+            parts = _LOCAL_PART_SEPARATORS.split(local)
+            tokens.update(p for p in parts if len(p) >= 3 and p.isalpha())
     name = _ADDRESS.sub(" ", sender)
-    for word in re.findall(r"[^\W\d_]+", name):
+    for word in _LETTER_RUN.findall(name):
         if len(word) >= 2 and word.lower() not in _PARTICLES:
             tokens.add(word.lower())
     return frozenset(tokens)
@@ -478,7 +486,7 @@ def sender_tokens(sender: str | None) -> frozenset[str]:
 def _names_sender(stripped: str, tokens: frozenset[str]) -> bool:
     if not tokens or len(stripped) > 60 or len(stripped.split()) > 6:
         return False
-    words = {w.lower() for w in re.findall(r"[^\W\d_]+", stripped)}
+    words = {w.lower() for w in _LETTER_RUN.findall(stripped)}
     return bool(words & tokens) and _is_name_like(stripped.split(",")[0])
 
 

@@ -5,7 +5,8 @@ Outlook .msg files). :func:`parse_item` is a pure function of its input, picklab
 out, so it can run in worker processes.
 
 How it parses: once, with the stdlib's lenient compat32 ``BytesParser`` (the same parser
-mail-parser runs internally), then only the work walkaway needs. mail-parser's own
+mail-parser runs internally; :mod:`walkaway.ingest.mimeparse` runs it without compiling a
+regex per multipart message), then only the work walkaway needs. mail-parser's own
 ``MailParser`` also hashes attachments, parses every Received header and builds JSON views,
 and it decodes text with ``errors="ignore"``, which drops undecodable bytes silently; so
 bodies and headers are decoded here with :mod:`walkaway.ingest.charsets`, and mail-parser
@@ -22,9 +23,11 @@ import contextlib
 import csv
 import dataclasses
 import email.utils
+import functools
 import hashlib
 import logging
 import mimetypes
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +46,7 @@ from walkaway.ingest.addresses import parse_addresses
 from walkaway.ingest.charsets import decode_bytes, decode_header_text, valid_unicode
 from walkaway.ingest.htmltext import html_to_text
 from walkaway.ingest.limits import DeadlineExceeded, Limits, deadline, resolve
+from walkaway.ingest.mimeparse import parse_bytes
 from walkaway.types import Address, Attachment, DateSource, Message, Quarantined, RawItem
 
 log = logging.getLogger(__name__)
@@ -157,12 +161,23 @@ MAX_NAME_CHARS = 256
 
 
 def _valid_value(value: object) -> object:
+    """``value`` made valid; the very same object when nothing needed changing."""
     if isinstance(value, str):
-        return valid_unicode(value)
+        # ASCII is valid: spare the encode of valid_unicode for nearly every string.
+        return value if value.isascii() else valid_unicode(value)
     if isinstance(value, tuple):
-        return tuple(_valid_value(v) for v in value)
+        cleaned = tuple(_valid_value(v) for v in value)
+        return value if all(map(operator.is_, cleaned, value)) else cleaned
     if isinstance(value, Address):
-        if len(value.email) > MAX_ADDRESS_CHARS or len(value.name) > MAX_NAME_CHARS:
+        email_, name = value.email, value.name
+        if (
+            len(email_) <= MAX_ADDRESS_CHARS
+            and len(name) <= MAX_NAME_CHARS
+            and email_.isascii()
+            and name.isascii()
+        ):
+            return value  # the common case, settled without the generic field walk
+        if len(email_) > MAX_ADDRESS_CHARS or len(name) > MAX_NAME_CHARS:
             value = Address(value.email[:MAX_ADDRESS_CHARS], value.name[:MAX_NAME_CHARS])
         return _valid_record(value)
     if isinstance(value, Attachment):
@@ -177,12 +192,20 @@ def _valid_record(record: _Record) -> _Record:
     of damaged mail; downstream, every writer would fail on them.
     """
     changes: dict[str, Any] = {}
-    for item in dataclasses.fields(record):
-        value = getattr(record, item.name)
+    for name in _FIELD_NAMES[type(record)]:
+        value = getattr(record, name)
         cleaned = _valid_value(value)
-        if cleaned != value:
-            changes[item.name] = cleaned
+        # _valid_value returns its argument unchanged or a value that differs from it.
+        if cleaned is not value:
+            changes[name] = cleaned
     return dataclasses.replace(record, **changes) if changes else record
+
+
+# dataclasses.fields() of each record type, looked up once (it is slow per call).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(item.name for item in dataclasses.fields(cls))
+    for cls in (Message, Quarantined, Address, Attachment)
+}
 
 
 def _parse_guarded(raw: RawItem, limits: Limits) -> Message | Quarantined:
@@ -454,8 +477,13 @@ def _walk(
 
 def _param(raw_type: str, name: str) -> str:
     """A simple Content-Type parameter (no RFC 2231 continuations), '' when absent."""
-    match = re.search(rf"""(?i);\s*{name}\s*=\s*(?:"([^"]*)"|([^;\s]*))""", raw_type)
+    match = _param_pattern(name).search(raw_type)
     return (match.group(1) or match.group(2) or "").strip() if match else ""
+
+
+@functools.cache  # called with a few constant names
+def _param_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"""(?i);\s*{name}\s*=\s*(?:"([^"]*)"|([^;\s]*))""")
 
 
 def _filename(part: MimePart, defects: list[str]) -> str:
@@ -607,7 +635,7 @@ def _normalize_newlines(text: str) -> str:
 
 
 def _parse_rfc822(raw: RawItem, limits: Limits) -> Message | Quarantined:
-    mime = _PARSER.parsebytes(raw.data)
+    mime = parse_bytes(raw.data)  # = _PARSER.parsebytes, faster on multipart mail
     index = _index(mime)
     if not index.keys() & _MAIL_HEADERS:
         return _quarantine(raw, "no_headers", "no mail header found before the body")
