@@ -224,6 +224,8 @@ def _read_corpus(
             limits=limits or DEFAULT_LIMITS,
             progress=progress,
         )
+    if cache is not None:
+        cache.evict_stale()
     messages, quarantined = read.messages, read.quarantined
     if not messages:
         if stats.inputs == 0:

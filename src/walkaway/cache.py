@@ -40,6 +40,8 @@ import logging
 import os
 import pickle
 import platform
+import re
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -442,6 +444,7 @@ _LANGUAGE_SCHEMA = pa.schema(
     ]
 )
 _COMPACT_PARTS = 16
+_SAFE_KEY = re.compile(r"[0-9a-f]{8,64}")
 
 
 class LanguageWriter:
@@ -624,6 +627,7 @@ class Cache:
             "resume": list(resume) if resume else None,
         }
         _write_json(self.files_dir / f"{plan.key}.json", manifest)
+        previous = _read_json(self.paths_dir / f"{plan.source_key}.json")
         _write_json(
             self.paths_dir / f"{plan.source_key}.json",
             {
@@ -633,6 +637,24 @@ class Cache:
                 "resume": bool(resume),
             },
         )
+        # The entry of the file's earlier content (an mbox before mail was appended, a file
+        # since edited) can no longer be asked for: the source now points here.
+        old_key = str(previous.get("key", "")) if previous else ""
+        if old_key and old_key != plan.key and _SAFE_KEY.fullmatch(old_key):
+            (self.files_dir / f"{old_key}.json").unlink(missing_ok=True)
+            (self.files_dir / f"{old_key}.parquet").unlink(missing_ok=True)
+
+    def evict_stale(self) -> None:
+        """Remove what other versions of the code, data or libraries stored: their
+        fingerprint differs from this version's, so nothing here can ever read it."""
+        current = {self.files_dir, self.paths_dir, self.language_dir}
+        for area in ("files", "paths", "language"):
+            folder = self.root / area
+            if not folder.is_dir():
+                continue
+            for child in folder.iterdir():
+                if child.is_dir() and not child.is_symlink() and child not in current:
+                    shutil.rmtree(child, ignore_errors=True)
 
     def drop_entry(self, entry: FileEntry) -> None:
         """Forget an entry that failed to load."""

@@ -198,6 +198,24 @@ def test_grown_mbox_reads_only_its_new_part_and_matches_a_fresh_read(
     assert code == 0, stderr
     assert table_bytes(out) == table_bytes(fresh)
     assert without_timings(summary(out)) == without_timings(summary(fresh))
+    # The entry of the shorter mbox is gone: only the grown file's entry is kept.
+    entries = list((out / CACHE_DIRNAME).glob("files/*/*.parquet"))
+    assert len(entries) == 1
+
+
+def test_entries_of_other_code_versions_are_removed(export: Path, tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    stale = [root / area / ("0" * 32) for area in ("files", "paths", "language")]
+    for folder in stale:
+        folder.mkdir(parents=True)
+        (folder / "entry.json").write_text("{}", encoding="utf-8")
+    outside = tmp_path / "kept"
+    outside.mkdir()
+    (root / "files" / "link").symlink_to(outside, target_is_directory=True)
+    walkaway.analyze([export], jobs=1, cache=root)
+    assert not any(folder.exists() for folder in stale)
+    assert outside.is_dir()  # a link is not followed
+    assert timings(walkaway.analyze([export], jobs=1, cache=root))["cache_hits"] == 1
 
 
 def test_grown_mbox_with_a_changed_beginning_is_read_again_whole(
