@@ -247,10 +247,30 @@ def build_threads(
     if len(set(ids)) != len(ids):
         raise ValueError("build_threads needs unique Message.id values (deduplicate first)")
     times = [m.date.timestamp() if m.date is not None else _NO_TIME for m in ordered]
+    # The same few people write to each other again and again: one set per group of them.
+    groups: dict[frozenset[str], frozenset[str]] = {}
     people = [
-        frozenset(a.email for a in (m.sender, *m.to, *m.cc) if a is not None and a.email)
-        for m in ordered
+        groups.setdefault(group, group)
+        for group in (
+            frozenset(a.email for a in (m.sender, *m.to, *m.cc) if a is not None and a.email)
+            for m in ordered
+        )
     ]
+    try:
+        return _build(ordered, times, people, subject_window_days)
+    finally:
+        # The parsing caches pay off within one export; kept, they would hold (and scatter
+        # through the heap) the ids and subjects of every export read in the process.
+        for cached in (_ids_in, _strip_prefixes, _topic):
+            cached.cache_clear()
+
+
+def _build(
+    ordered: list[Message],
+    times: list[float],
+    people: list[frozenset[str]],
+    subject_window_days: float,
+) -> list[Thread]:
     graph = _link_headers(ordered, times, people)
     piece_of = graph.pieces()
     group_of = _join_by_provider(ordered, piece_of)
