@@ -207,11 +207,12 @@ def prospect_rows(
 
 def feature_table(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     """The prospect x feature table from :func:`prospect_rows` rows (signals absent = 0)."""
-    table = pd.DataFrame(list(rows))
-    if not table.empty:
-        signal_columns = [c for c in table.columns if c.startswith("signal_")]
-        table[signal_columns] = table[signal_columns].fillna(0.0)
-    return table
+    # Columns in order of first appearance, as pandas orders the keys of a list of dicts.
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    # Absent signals are filled in the rows rather than with ``fillna`` on the frame: the
+    # same float64 columns, without pandas rewriting every signal column afterwards.
+    absent = dict.fromkeys((c for c in columns if c.startswith("signal_")), 0.0)
+    return pd.DataFrame([{**absent, **row} for row in rows], columns=columns or None)
 
 
 def _activity(events: Sequence[Event]) -> dict[str, object]:

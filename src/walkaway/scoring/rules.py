@@ -273,16 +273,28 @@ def recommend(score: float, reasons: Iterable[Reason], rules: RuleSet) -> Recomm
     return "keep_going"
 
 
-def rule_scorer(rules: RuleSet):  # type: ignore[no-untyped-def]
-    """A scorer (feature table, signals) -> scores that applies the rule prior."""
+class RuleScorer:
+    """A scorer (feature table, signals) -> scores that applies the rule prior.
 
-    def score(table, signals):  # type: ignore[no-untyped-def]
+    It reads nothing of the table but its ``prospect`` column (``reads_features``), so a
+    caller scoring many tables, such as a trajectory, can skip building the features.
+    """
+
+    reads_features = False
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+
+    def __call__(self, table: Any, signals: Iterable[Signal]) -> dict[str, ProspectScore]:
         by_prospect: dict[str, list[Signal]] = defaultdict(list)
         for signal in signals:
             by_prospect[signal.prospect].append(signal)
         return {
-            prospect: score_prospect(prospect, by_prospect.get(prospect, []), rules)
+            prospect: score_prospect(prospect, by_prospect.get(prospect, []), self.rules)
             for prospect in table["prospect"]
         }
 
-    return score
+
+def rule_scorer(rules: RuleSet) -> RuleScorer:
+    """A scorer (feature table, signals) -> scores that applies the rule prior."""
+    return RuleScorer(rules)

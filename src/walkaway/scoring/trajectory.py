@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from walkaway.features import MessageLanguage, Timeline, prospect_features
+from walkaway.features import MessageLanguage, Timeline, feature_table, prospect_rows
 from walkaway.people import Person
 from walkaway.types import ProspectScore, Signal
 
@@ -83,11 +83,20 @@ def chunk_trajectories(
         active = {p: t for p, t in timelines.items() if p in firsts and firsts[p] <= moment}
         if not active:
             continue
-        table, signals = prospect_features(active, people, moment, language=language)
-        if table.empty:
+        rows, signals = prospect_rows(active, people, moment, language=language)
+        if not rows:
             continue
-        for prospect, score in scorer(table, signals).items():
+        for prospect, score in scorer(_table(rows, scorer), signals).items():
             result[prospect].append(
                 TrajectoryPoint(moment, score.score, score.band, score.recommendation)
             )
     return result
+
+
+def _table(rows: Sequence[Mapping[str, object]], scorer: Scorer) -> pd.DataFrame:
+    """What ``scorer`` needs of the feature table: all of it, or (a scorer that says it reads
+    no features, like the rule prior) only the prospects; building the whole table at every
+    point would be most of a rule-scored trajectory's cost."""
+    if getattr(scorer, "reads_features", True):
+        return feature_table(rows)
+    return pd.DataFrame({"prospect": [row["prospect"] for row in rows]})

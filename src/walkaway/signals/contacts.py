@@ -24,7 +24,12 @@ def contact_signals(
         if event.direction == "in" and message.sender is not None:
             writers.setdefault(message.sender.email, event)
         if event.direction in {"in", "out"}:
-            for address in message.participants:
+            # Sender and recipients as written, repeats included: ``setdefault`` keeps first
+            # sightings, as ``message.participants`` would, without building it at every
+            # as-of date of a trajectory.
+            for address in (message.sender, *message.to, *message.cc):
+                if address is None or not address.email:
+                    continue
                 person = people.get(address.email)
                 if person is not None and person.account == prospect and not person.own:
                     copied.setdefault(address.email, event)

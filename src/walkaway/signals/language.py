@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from walkaway.nlp.analysis import TextAnalysis
 from walkaway.nlp.classifier import get_classifier
@@ -80,6 +81,14 @@ def is_concrete_commitment(text: str) -> bool:
     return bool(_WHEN.search(text) and _COMMIT.search(text)) or bool(
         re.search(r"\b(?:signed|purchase order|po\s+\d+)\b", text, re.IGNORECASE)
     )
+
+
+# Replies are searched for a date again at every as-of date of a trajectory. Bounded, and
+# keyed by the text itself (str hashes are cached, so a hit costs a dict lookup).
+@lru_cache(maxsize=4096)
+def _names_a_moment(text: str) -> bool:
+    """Whether ``text`` names a specific day or time."""
+    return bool(_WHEN.search(text))
 
 
 def _sentence_with(labels: TextLabels, label: str) -> str:
@@ -343,7 +352,10 @@ def _decision_maker(
     for event in events:
         if event.date < first or event.direction not in {"in", "out"}:
             continue
-        for address in event.message.participants:
+        # Repeats of an address decide the same way, so the raw list does (no dedup needed).
+        for address in (event.message.sender, *event.message.to, *event.message.cc):
+            if address is None or not address.email:
+                continue
             person = people.get(address.email)
             if person is None or person.own or person.account != prospect:
                 continue
@@ -389,11 +401,11 @@ def _dodged_questions(
         if set(reply_labels.fired) & set(NEGATIVE_LANGUAGE):
             answered += len(questions)  # a clear answer of another kind ("not until Q1")
             continue
-        has_date = bool(_WHEN.search(reply_labels.text))
         for question in questions:
             topics = set(question.topics)
+            # The date search is the costly part: only run when a date could answer.
             covered = bool(topics & reply_labels.analysis.topics) or (
-                has_date and bool(topics & TOPICS_ANSWERED_BY_A_DATE)
+                bool(topics & TOPICS_ANSWERED_BY_A_DATE) and _names_a_moment(reply_labels.text)
             )
             if covered and "vague" not in reply_labels.fired:
                 answered += 1

@@ -15,6 +15,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Literal
 
 from walkaway.types import Message, Signal
@@ -78,7 +79,21 @@ def business_hours_between(
     start: datetime, end: datetime, offset_minutes: int = 0, config: TimingConfig | None = None
 ) -> float:
     """Working hours between two instants, in the local time given by ``offset_minutes``."""
-    config = config or TimingConfig()
+    return _business_hours(start, end, offset_minutes, config or _DEFAULT_TIMING)
+
+
+_DEFAULT_TIMING = TimingConfig()
+
+
+# Scoring a trajectory asks for the same reply latencies at every weekly as-of date; the
+# result is a pure function of two instants, an offset and the config, so it is memoized.
+# Bounded: entries are small (two datetimes, an int, a shared config, a float). Equal
+# instants written in different zones share a key, which is sound: both are converted
+# to the offset's zone before anything else.
+@lru_cache(maxsize=1 << 15)
+def _business_hours(
+    start: datetime, end: datetime, offset_minutes: int, config: TimingConfig
+) -> float:
     if end <= start:
         return 0.0
     tz = timezone(timedelta(minutes=offset_minutes))
@@ -99,9 +114,22 @@ def business_hours_between(
     full_weeks = max(0, (last_day - day).days // 7)
     total += full_weeks * len(config.workdays) * config.hours_per_day
     day += timedelta(days=7 * full_weeks)
-    while day <= last_day:
-        total += open_hours(day)
+    # A workday strictly between the first and the last day is open from start to end of
+    # the working day: the same float ``open_hours`` would compute, added in the same order
+    # (closed days add 0.0, which leaves the non-negative total as it is).
+    whole_day = max(
+        0.0,
+        (
+            timedelta(hours=config.workday_end_hour) - timedelta(hours=config.workday_start_hour)
+        ).total_seconds()
+        / 3600.0,
+    )
+    while day < last_day:
+        if day.weekday() in config.workdays:
+            total += whole_day
         day += timedelta(days=1)
+    if day == last_day:
+        total += open_hours(last_day)
     return total
 
 
@@ -178,12 +206,13 @@ def timing_signals(
     ``events`` must be in date order; events after ``as_of`` are ignored here too, so a caller
     cannot leak the future by accident.
     """
-    config = config or TimingConfig()
+    # The shared default keeps the business-hours memo's keys identical, not just equal.
+    config = config or _DEFAULT_TIMING
     events = [e for e in events if e.message.date is not None and e.date <= as_of]
     offset = prospect_offset_minutes(events)
 
     def bh(start: datetime, end: datetime) -> float:
-        return business_hours_between(start, end, offset, config)
+        return _business_hours(start, end, offset, config)
 
     signals: list[Signal] = []
     inbound = [e for e in events if e.direction == "in"]
