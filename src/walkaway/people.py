@@ -290,19 +290,26 @@ def build_people(messages: Iterable[Message], own: OwnSide) -> dict[str, Person]
     """Every non-automated address: best display name, account, title from signatures."""
     names: dict[str, Counter[str]] = {}
     titles: dict[str, str] = {}
+    ranks: dict[str, int] = {}  # seniority rank of titles[email]
     sent: Counter[str] = Counter()
     received: Counter[str] = Counter()
+    # People sign every message the same way: each (signature, name) is read once.
+    read: dict[tuple[str, str], tuple[str, int]] = {}
     for message in messages:
         sender = message.sender
         if sender is not None and sender.email:
             sent[sender.email] += 1
             _count_name(names, sender)
             if message.signature and not message.is_auto_reply:
-                title = title_from_signature(message.signature, sender.name)
-                if title and seniority_rank(seniority(title)) >= seniority_rank(
-                    seniority(titles.get(sender.email, ""))
-                ):
+                key = (message.signature, sender.name)
+                found = read.get(key)
+                if found is None:
+                    title = title_from_signature(*key)
+                    found = read[key] = (title, seniority_rank(seniority(title)))
+                title, rank = found
+                if title and rank >= ranks.get(sender.email, 0):
                     titles[sender.email] = title
+                    ranks[sender.email] = rank
         for address in message.recipients:
             received[address.email] += 1
             _count_name(names, address)
