@@ -334,7 +334,6 @@ def _analyze(
     run = ScoringRun(
         corpus.timelines,
         corpus.people,
-        None,
         as_of_time,
         rules=rule_set,
         model=str(model) if model is not None else None,

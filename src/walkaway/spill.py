@@ -49,7 +49,6 @@ class TextSpill:
 
     def get_many(self, indices: Iterable[int]) -> list[str]:
         """Texts of ``indices``, in that order."""
-        self._file.flush()
         return [self.get(i) for i in indices]
 
     def __len__(self) -> int:

@@ -93,8 +93,7 @@ def _parallel(engine: Engine, size: int, threshold: int) -> bool:
 class RecordMap(Mapping[str, T]):
     """A read-only mapping of ids to records kept encoded, decoded on each access.
 
-    Language results of a large export take several times less memory encoded; the
-    scoring tasks get the encoded records of their chunk and decode them once there.
+    Language results of a large export take several times less memory encoded.
     """
 
     def __init__(self, records: Mapping[str, bytes]) -> None:
@@ -112,20 +111,6 @@ class RecordMap(Mapping[str, T]):
 
     def __len__(self) -> int:
         return len(self.records)
-
-    def encoded(self, keys: Sequence[str]) -> dict[str, bytes]:
-        """The encoded records of ``keys`` that are present."""
-        records = self.records
-        return {k: records[k] for k in keys if k in records}
-
-
-def encoded_records(mapping: Mapping[str, Any], keys: Sequence[str]) -> dict[str, bytes]:
-    """Encoded records of ``keys`` from a :class:`RecordMap` or a plain mapping."""
-    if isinstance(mapping, RecordMap):
-        return mapping.encoded(keys)
-    from walkaway.cache import dump_record
-
-    return {k: dump_record(mapping[k]) for k in keys if k in mapping}
 
 
 # ---------------------------------------------------------------------------------------
@@ -580,17 +565,15 @@ class ScoringRun:
     :meth:`start` sends the chunks off; :meth:`finish` collects them in order. In between
     this process is free for other work (the output tables).
 
-    Without ``language`` (results read beforehand, see :func:`read_language_records`) each
-    chunk reads the language of its own messages where it is scored, taking the results
-    the ``cache`` holds: nothing of the language of the whole export is ever in this
-    process at once, and the new results are stored as chunks come back.
+    Each chunk reads the language of its own messages where it is scored, taking the results
+    the ``cache`` holds: nothing of the language of the whole export is ever in this process
+    at once, and the new results are stored as chunks come back.
     """
 
     def __init__(
         self,
         timelines: Mapping[str, Any],
         people: Mapping[str, Any],
-        language: Any,
         as_of: datetime,
         *,
         rules: Any,
@@ -607,7 +590,6 @@ class ScoringRun:
         firsts = [t.events[0].date for t in timelines.values() if t.events]
         self.points = tuple(weekly_points(min(firsts), as_of, step_days, limit)) if firsts else ()
         self.people = people
-        self.language = language
         self.as_of = as_of
         self.rules = rules
         self.model = model
@@ -621,46 +603,44 @@ class ScoringRun:
         # A window of chunks in flight: each holds its timelines until it is sent, and a
         # cluster is sent everything submitted at once.
         self._window = max(8, engine.workers * 4)
-        self._cached: dict[bytes, bytes] = {}
+        self._cached: dict[str, dict[str, bytes]] = {"reply": {}, "ours": {}}
         self._stored: set[bytes] = set()
         self._language_writer: Any = None
-        if language is None and cache is not None:
-            self._cached = self._cached_language()
+        if cache is not None:
+            self._cached = self._cached_language(cache)
             self._language_writer = cache.language_writer()
 
-    def _cached_language(self) -> dict[bytes, bytes]:
-        """The cache's language results for texts of these timelines (checked)."""
-        assert self.cache is not None
-        if not self.cache.has_language():
-            return {}
+    def _cached_language(self, cache: Cache) -> dict[str, dict[str, bytes]]:
+        """The cache's language results for the messages of these timelines (checked), by
+        kind (``reply``, ``ours``) and message id."""
+        found: dict[str, dict[str, bytes]] = {"reply": {}, "ours": {}}
+        if not cache.has_language():
+            return found
         jobs: dict[bytes, tuple[str, str, datetime | None, str]] = {}
+        keys: dict[tuple[str, str], bytes] = {}
         for kind, entries in wanted_language(self.timelines).items():
             for message_id, (text, reference) in entries.items():
-                jobs.setdefault(
-                    text_key(kind, text, reference), (kind, text, reference, message_id)
-                )
-        return _valid_language(self.cache.language_lookup(jobs), jobs)
+                key = keys[kind, message_id] = text_key(kind, text, reference)
+                jobs.setdefault(key, (kind, text, reference, message_id))
+        records = _valid_language(cache.language_lookup(jobs), jobs)
+        for (kind, message_id), key in keys.items():
+            if key in records:
+                found[kind][message_id] = records[key]
+        return found
 
     def _chunk_language(self, timelines: Mapping[str, Any]) -> tuple[dict[str, bytes], ...]:
-        if self.language is not None:
-            ids_in = [
-                e.message.id for t in timelines.values() for e in t.events if e.direction == "in"
-            ]
-            ids_out = [
-                e.message.id for t in timelines.values() for e in t.events if e.direction == "out"
-            ]
-            return (
-                encoded_records(self.language.replies, ids_in),
-                encoded_records(self.language.ours, ids_out),
+        """The cached language records of a chunk's messages: replies, ours."""
+        parts = []
+        for kind, direction in (("reply", "in"), ("ours", "out")):
+            cached = self._cached[kind]
+            ids = (
+                e.message.id
+                for t in timelines.values()
+                for e in t.events
+                if e.direction == direction
             )
-        known: dict[str, dict[str, bytes]] = {"reply": {}, "ours": {}}
-        if self._cached:
-            for kind, entries in wanted_language(timelines).items():
-                for message_id, (text, reference) in entries.items():
-                    record = self._cached.get(text_key(kind, text, reference))
-                    if record is not None:
-                        known[kind][message_id] = record
-        return known["reply"], known["ours"]
+            parts.append({i: cached[i] for i in ids if i in cached})
+        return tuple(parts)
 
     def _submit_next(self) -> bool:
         start = next(self._chunks, None)
@@ -680,7 +660,6 @@ class ScoringRun:
             points=self.points,
             rules=self.rules,
             model=self.model,
-            read_language=self.language is None,
         )
         self._handles.append(
             (len(names), self.engine.submit(score_chunk, chunk, inline=not self.parallel))

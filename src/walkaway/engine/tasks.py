@@ -114,9 +114,9 @@ def language_chunk(
 class ScoreChunk:
     """Everything a worker needs to score some prospects, and nothing more.
 
-    With ``read_language`` the worker also reads the language of every reply and message of
-    ours in these timelines that ``replies`` and ``ours`` do not already hold (results found
-    in the cache), and returns those new results for the cache."""
+    The worker reads the language of every reply and message of ours in these timelines
+    that ``replies`` and ``ours`` do not already hold (results found in the cache), and
+    returns those new results for the cache."""
 
     timelines: Mapping[str, Any]  # prospect -> Timeline
     people: Mapping[str, Any]  # email -> Person, for the addresses in these timelines
@@ -126,7 +126,6 @@ class ScoreChunk:
     points: tuple[datetime, ...]
     rules: Any  # RuleSet
     model: str | None = None
-    read_language: bool = False
 
 
 LanguageRow = tuple[bytes, str, str, bytes]
@@ -136,7 +135,7 @@ LanguageRow = tuple[bytes, str, str, bytes]
 @dataclass
 class ScoreChunkResult:
     """Feature rows and signals as of the run's date, each prospect's trajectory, and the
-    language results read for the chunk (with ``read_language``)."""
+    language results read for the chunk."""
 
     rows: list[dict[str, object]] = field(default_factory=list)
     signals: list[Any] = field(default_factory=list)
@@ -213,7 +212,7 @@ def score_chunk(chunk: ScoreChunk) -> ScoreChunkResult:
         "reply": {k: load_record(v) for k, v in chunk.replies.items()},
         "ours": {k: load_record(v) for k, v in chunk.ours.items()},
     }
-    new_rows = _read_missing_language(chunk.timelines, found) if chunk.read_language else []
+    new_rows = _read_missing_language(chunk.timelines, found)
     language = MessageLanguage(replies=found["reply"], ours=found["ours"])
     rows, signals = prospect_rows(chunk.timelines, chunk.people, chunk.as_of, language=language)
     scorer = _scorer(chunk.rules, chunk.model)
