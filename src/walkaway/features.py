@@ -23,7 +23,7 @@ from walkaway.people import OwnSide, Person, account_key, is_automated, message_
 from walkaway.signals.contacts import contact_signals
 from walkaway.signals.language import language_signals
 from walkaway.signals.timing import Direction, Event, TimingConfig, timing_signals
-from walkaway.types import Message, Signal
+from walkaway.types import Message, Signal, quick_pickle
 
 if TYPE_CHECKING:
     from walkaway.cache import Cache
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int | None], None]
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Timeline:
     """Everything that happened with one prospect, in date order."""

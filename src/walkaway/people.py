@@ -17,7 +17,7 @@ from importlib import resources
 
 import tldextract
 
-from walkaway.types import Address, Message
+from walkaway.types import Address, Message, quick_pickle
 
 logger = logging.getLogger(__name__)
 
@@ -272,6 +272,7 @@ def title_from_signature(signature: str, name: str = "") -> str:
     return best
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Person:
     """One address seen in the export, with what we know of them."""

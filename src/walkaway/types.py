@@ -7,14 +7,47 @@ downstream sees these types alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 DateSource = Literal["header", "received", "none"]
 Recommendation = Literal["walk_away", "escalate", "re_engage", "keep_going"]
 
+_R = TypeVar("_R")
 
+
+def quick_pickle(cls: type[_R]) -> type[_R]:
+    """Give a frozen, slotted dataclass a faster pickle state: a tuple of its field values.
+
+    Records cross between processes (and into the cache) by the hundred thousand.
+    dataclasses' own state functions look the fields up again for every object; these
+    read them with one ``attrgetter`` and write them straight through the slots, which
+    halves the cost of loading a message. The state of any earlier pickle (a list of the
+    same values) still loads.
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    slots: tuple[Callable[[object, object], None], ...] = tuple(
+        cls.__dict__[name].__set__ for name in names
+    )
+    read = operator.attrgetter(*names)
+    single = len(names) == 1
+
+    def __getstate__(self: object) -> tuple[Any, ...]:
+        return (read(self),) if single else read(self)  # type: ignore[no-any-return]
+
+    def __setstate__(self: object, state: Sequence[Any]) -> None:
+        for put, value in zip(slots, state, strict=True):
+            put(self, value)
+
+    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    return cls
+
+
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Address:
     """One mailbox: a normalized (lower-case, stripped) address and its display name."""
@@ -30,6 +63,7 @@ class Address:
         return f"{self.name} <{self.email}>" if self.name else self.email
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """Attachment metadata only: walkaway never writes attachment content anywhere."""
@@ -54,6 +88,7 @@ class RawItem:
     labels: tuple[str, ...] = ()
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Quarantined:
     """An input item that could not be used, and why."""
@@ -64,6 +99,7 @@ class Quarantined:
     detail: str = ""
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Message:
     """A parsed email, independent of the export format it came from.
@@ -135,6 +171,7 @@ class Reply:
     signature: str = ""
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Thread:
     """A conversation: messages in date order, and how they were linked."""
@@ -146,6 +183,7 @@ class Thread:
     placeholders: tuple[str, ...] = field(default=())
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Signal:
     """One fired signal, always with the email that proves it."""
@@ -158,6 +196,7 @@ class Signal:
     strength: float = 1.0
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One contribution to a prospect's score."""

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from walkaway.nlp.dates import DeferralTarget, find_periods
 from walkaway.nlp.extensions import SIGNALS_KEY, TOPICS_KEY
 from walkaway.nlp.pipeline import get_pipeline
+from walkaway.types import quick_pickle
 
 DEFERRAL = "DEFERRAL"
 
@@ -34,6 +35,7 @@ def normalize_text(text: str) -> str:
     return text.translate(_SPACES)
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence, its offsets in the analyzed text, and the signal labels inside it."""
@@ -44,6 +46,7 @@ class Sentence:
     labels: tuple[str, ...] = ()
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class RuleHit:
     """One rule match: label, pattern id, the matched words and the sentence around them."""
@@ -57,6 +60,7 @@ class RuleHit:
     sentence_index: int
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Question:
     """A direct question and its topics (the first is the main one; ``other`` when none)."""
@@ -68,6 +72,7 @@ class Question:
     topics: tuple[str, ...]
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class TextAnalysis:
     """Everything the rule pipeline found in one text.

@@ -18,6 +18,7 @@ import numpy as np
 
 from walkaway.nlp.analysis import TextAnalysis, analyze_texts
 from walkaway.nlp.classifier import LABELS, ReplyClassifier, get_classifier
+from walkaway.types import quick_pickle
 
 # Rule-pipeline span labels -> classifier labels.
 RULE_LABELS = {
@@ -30,6 +31,7 @@ RULE_LABELS = {
 }
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class LabelSpan:
     label: str
@@ -52,6 +54,7 @@ class LabelSpan:
         return data
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class TextLabels:
     """The classification of one text, with its rule analysis (sentences, questions, dates)."""

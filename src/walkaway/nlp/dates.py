@@ -36,8 +36,10 @@ from datetime import date, datetime, timedelta
 from spacy.tokens import Span
 
 from walkaway.errors import ConfigError
+from walkaway.types import quick_pickle
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class DeferralTarget:
     """The period a deferral points to.

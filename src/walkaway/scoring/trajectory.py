@@ -15,12 +15,13 @@ import pandas as pd
 
 from walkaway.features import MessageLanguage, Timeline, feature_table, prospect_rows
 from walkaway.people import Person
-from walkaway.types import ProspectScore, Signal
+from walkaway.types import ProspectScore, Signal, quick_pickle
 
 Scorer = Callable[[pd.DataFrame, list[Signal]], dict[str, ProspectScore]]
 """Scores every prospect of a feature table from its rows and fired signals."""
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class TrajectoryPoint:
     as_of: datetime

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Literal
 
-from walkaway.types import Message, Signal
+from walkaway.types import Message, Signal, quick_pickle
 
 Direction = Literal["out", "in", "auto", "bounce", "other"]
 
@@ -33,6 +33,7 @@ _LEFT_COMPANY = re.compile(
 )
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Event:
     """One message on a prospect's timeline, seen from our side."""
