@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from walkaway.nlp.analysis import TextAnalysis
-from walkaway.nlp.classify import TextLabels
 from walkaway.people import OwnSide, Person, account_key, is_automated, message_prospects
 from walkaway.signals.contacts import contact_signals
 from walkaway.signals.language import language_signals
@@ -28,6 +26,8 @@ from walkaway.types import Message, Signal, quick_pickle
 if TYPE_CHECKING:
     from walkaway.cache import Cache
     from walkaway.engine import Engine
+    from walkaway.nlp.analysis import TextAnalysis
+    from walkaway.nlp.classify import TextLabels
 
 Progress = Callable[[str, int, int | None], None]
 

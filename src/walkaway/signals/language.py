@@ -26,13 +26,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from walkaway.nlp.analysis import TextAnalysis
-from walkaway.nlp.classifier import get_classifier
-from walkaway.nlp.classify import TextLabels
 from walkaway.people import Person, seniority_rank
 from walkaway.signals.timing import Event, fire
 from walkaway.types import Signal
+
+if TYPE_CHECKING:
+    # The language types only: the process that plans the work (and never reads language
+    # itself) does not load spaCy.
+    from walkaway.nlp.analysis import TextAnalysis
+    from walkaway.nlp.classify import TextLabels
 
 # A specific moment: a weekday, a day of a month, or a clock time.
 _WHEN = re.compile(
@@ -164,6 +168,8 @@ def language_signals(
         signals += _rows(prospect, "price_only", items, len(price) / n_replies / config.price_share)
 
     # Deferrals, in order: the first is a deferral, the second on is a repeated deferral.
+    from walkaway.nlp.classifier import get_classifier
+
     threshold = get_classifier().thresholds["deferral"]
     deferrals = [(e, x) for e, x in replies if _is_deferral(x, e, config, threshold)]
     if deferrals:
