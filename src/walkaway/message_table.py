@@ -11,6 +11,7 @@ memory does not depend on the size of the export.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -118,41 +119,36 @@ class MessageTable:
     def _columns(self, positions: Sequence[int]) -> dict[str, list[object]]:
         messages = [self.messages[i] for i in positions]
         thread_of, own = self.thread_of, self.own
-        getters: dict[str, Callable[[Message], object]] = {
-            "id": lambda m: m.id,
-            "message_id": lambda m: m.message_id,
+        # Plain fields are read with attrgetter (a loop in C): this table is written in the
+        # tail of every run, after the workers are done.
+        plain = (
+            "id", "message_id", "date", "date_source", "subject", "text", "quoted",
+            "signature", "body_from_html", "in_reply_to", "provider_thread_id",
+            "is_auto_reply", "auto_reply_reason", "is_bounce", "calendar_method",
+            "calendar_partstat", "size", "source", "location",
+        )  # fmt: skip
+        lists = ("references", "labels", "defects")
+        derived: dict[str, Callable[[Message], object]] = {
             "thread_id": lambda m: thread_of.get(m.id, ""),
-            "date": lambda m: m.date,
-            "date_source": lambda m: m.date_source,
             "sender": lambda m: m.sender.email if m.sender else "",
             "sender_name": lambda m: m.sender.name if m.sender else "",
             "to": lambda m: [a.email for a in m.to],
             "cc": lambda m: [a.email for a in m.cc],
-            "subject": lambda m: m.subject,
             "direction": lambda m: direction(m, own),
             "prospects": lambda m: list(message_prospects(m, own)),
-            "text": lambda m: m.text,
-            "quoted": lambda m: m.quoted,
-            "signature": lambda m: m.signature,
-            "body_from_html": lambda m: m.body_from_html,
-            "in_reply_to": lambda m: m.in_reply_to,
-            "references": lambda m: list(m.references),
-            "provider_thread_id": lambda m: m.provider_thread_id,
-            "labels": lambda m: list(m.labels),
             "n_attachments": lambda m: len(m.attachments),
             "attachment_names": lambda m: [a.filename for a in m.attachments],
-            "is_auto_reply": lambda m: m.is_auto_reply,
-            "auto_reply_reason": lambda m: m.auto_reply_reason,
-            "is_bounce": lambda m: m.is_bounce,
-            "calendar_method": lambda m: m.calendar_method,
-            "calendar_partstat": lambda m: m.calendar_partstat,
-            "defects": lambda m: list(m.defects),
-            "size": lambda m: m.size,
-            "source": lambda m: m.source,
-            "location": lambda m: m.location,
         }
         # Column by column: a dict per message would briefly double the memory.
-        columns = {name: [get(m) for m in messages] for name, get in getters.items()}
+        columns: dict[str, list[object]] = {}
+        for name in SCHEMA.names:
+            if name in derived:
+                columns[name] = [derived[name](m) for m in messages]
+            elif name in lists:
+                columns[name] = list(map(list, map(operator.attrgetter(name), messages)))
+            else:
+                assert name in plain, name
+                columns[name] = list(map(operator.attrgetter(name), messages))
         if self.quoted is not None:
             columns["quoted"] = self.quoted.get_many(positions)  # type: ignore[assignment]
         return columns

@@ -60,6 +60,7 @@ def is_free_mail(email: str) -> bool:
     return company_domain(email.rpartition("@")[2]) in free_mail_domains()
 
 
+@lru_cache(maxsize=1 << 16)
 def account_key(email: str) -> str:
     """The prospect key of an address: company domain, or the address itself for free mail."""
     email = email.strip().lower()
@@ -69,6 +70,7 @@ def account_key(email: str) -> str:
     return domain
 
 
+@lru_cache(maxsize=1 << 16)
 def is_automated(email: str) -> bool:
     """True for addresses of machines (MAILER-DAEMON, no-reply, list bounces ...)."""
     local = email.partition("@")[0].lower()
@@ -98,10 +100,8 @@ class OwnSide:
         return bool(self.domains or self.addresses)
 
     def is_own(self, email: str) -> bool:
-        email = email.lower()
-        if email in self.addresses:
-            return True
-        return company_domain(email.rpartition("@")[2]) in self.domains
+        # Asked for every address of every message, by several stages: remembered.
+        return _is_own(self, email)
 
     def describe(self) -> str:
         parts = sorted(self.domains) + sorted(self.addresses)
@@ -113,6 +113,14 @@ class OwnSide:
             "addresses": sorted(self.addresses),
             "how": self.how,
         }
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_own(own: OwnSide, email: str) -> bool:
+    email = email.lower()
+    if email in own.addresses:
+        return True
+    return company_domain(email.rpartition("@")[2]) in own.domains
 
 
 def infer_own_side(messages: Sequence[Message]) -> OwnSide:
