@@ -22,6 +22,7 @@ from walkaway import __version__
 from walkaway.cache import Cache
 from walkaway.engine import Engine, make_engine
 from walkaway.engine.stages import ReadResult, ScoringRun, read_inputs, read_language_records, timed
+from walkaway.engine.tasks import warm_up
 from walkaway.errors import NoUsableInputError, UsageError
 from walkaway.features import (
     MessageLanguage,
@@ -224,6 +225,8 @@ def _read_corpus(
             limits=limits or DEFAULT_LIMITS,
             progress=progress,
         )
+    # The workers load their language models while this process links people and threads.
+    engine.warm(warm_up)
     if cache is not None:
         cache.evict_stale()
     messages, quarantined = read.messages, read.quarantined

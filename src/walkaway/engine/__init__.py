@@ -78,6 +78,10 @@ class Engine:
         """Start ``fn(*args)``; with ``inline`` (work too small to ship) run it right here."""
         raise NotImplementedError
 
+    def warm(self, fn: Callable[[], Any]) -> None:
+        """Have each running worker call ``fn`` (say, load its models) while this process
+        does other work; never waits. Engines without workers of their own do nothing."""
+
     def close(self) -> None:
         """Stop the workers this engine started."""
 
@@ -137,6 +141,14 @@ class LocalEngine(Engine):
             return _Done(fn(*args))
         future: Future[Any] = self._executor().submit(fn, *args)
         return future
+
+    def warm(self, fn: Callable[[], Any]) -> None:
+        # Only a pool that already runs: starting workers just to warm them would cost more
+        # than it saves on work too small to have started them. One call per worker (an idle
+        # worker takes the next queued call); ``fn`` is expected to be cheap to repeat.
+        if self._pool is not None:
+            for _ in range(self.jobs):
+                self._pool.submit(fn)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -88,6 +88,18 @@ def question_pipeline() -> Any:
 LANGUAGE_BATCH = 256
 
 
+def warm_up() -> None:
+    """Load what reading language and scoring need (the pipelines, the classifier, the
+    scoring modules) so the first chunk a worker gets does not wait for it."""
+    from walkaway.nlp.classifier import get_classifier
+    from walkaway.nlp.pipeline import get_pipeline
+    from walkaway.scoring import trajectory  # noqa: F401
+
+    get_pipeline()
+    question_pipeline()
+    get_classifier()
+
+
 def _language(kind: str, texts: Sequence[str], references: Sequence[datetime | None]) -> list[Any]:
     if kind == "reply":
         from walkaway.nlp.classify import label_texts
