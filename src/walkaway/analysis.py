@@ -547,27 +547,31 @@ def _signals_table(signals: list[Signal]) -> pd.DataFrame:
 
 def _threads_table(threads: list[Thread], messages: list[Message], own: OwnSide) -> pd.DataFrame:
     by_id = {m.id: m for m in messages}
-    rows = []
+    # Column by column: a dict per thread would leave the heap scattered with their remains.
+    names = (
+        "thread_id", "subject", "method", "n_messages", "first_date", "last_date",
+        "prospects", "participants", "message_ids", "placeholders",
+    )  # fmt: skip
+    columns: dict[str, list[object]] = {name: [] for name in names}
     for thread in threads:
         members = [by_id[i] for i in thread.message_ids if i in by_id]
         dates = [m.date for m in members if m.date is not None]
-        prospects = sorted({p for m in members for p in message_prospects(m, own)})
-        participants = sorted({a.email for m in members for a in m.participants})
-        rows.append(
-            {
-                "thread_id": thread.thread_id,
-                "subject": thread.subject,
-                "method": thread.method,
-                "n_messages": len(members),
-                "first_date": min(dates) if dates else None,
-                "last_date": max(dates) if dates else None,
-                "prospects": prospects,
-                "participants": participants,
-                "message_ids": list(thread.message_ids),
-                "placeholders": list(thread.placeholders),
-            }
+        values = (
+            thread.thread_id,
+            thread.subject,
+            thread.method,
+            len(members),
+            min(dates) if dates else None,
+            max(dates) if dates else None,
+            sorted({p for m in members for p in message_prospects(m, own)}),
+            sorted({a.email for m in members for a in m.participants}),
+            list(thread.message_ids),
+            list(thread.placeholders),
         )
-    table = pd.DataFrame(rows)
+        for name, value in zip(names, values, strict=True):
+            columns[name].append(value)
+    del by_id
+    table = pd.DataFrame(columns if threads else [])
     if not table.empty:
         table["first_date"] = pd.to_datetime(table["first_date"], utc=True)
         table["last_date"] = pd.to_datetime(table["last_date"], utc=True)

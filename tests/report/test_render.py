@@ -246,3 +246,24 @@ def test_hostile_prospect_id_gets_a_safe_page_inside_the_report(rendered: Path, 
     page = next(p for p in (out / "report" / "prospects").glob("evil*.html"))
     text = page.read_text("utf-8")
     assert "<script>x</script>" not in text and "&lt;script&gt;x&lt;/script&gt;" in text
+
+
+def test_scores_json_features_keep_their_types(sample_output: Path):
+    """Counts are JSON numbers, missing values null, dates ISO text: the same values as the
+    prospects' features, not their string forms."""
+    scores = json.loads((sample_output / "scores.json").read_text())
+    prospects = pd.read_csv(sample_output / "prospects.csv")
+    assert len(scores["prospects"]) == len(prospects)
+    for entry in scores["prospects"]:
+        features = entry["features"]
+        assert isinstance(features["n_messages"], int) and features["n_messages"] >= 1
+        assert isinstance(features["n_inbound"], int)
+        assert isinstance(features["n_outbound"], int)
+        assert features["n_inbound"] + features["n_outbound"] <= features["n_messages"]
+        for name in ("first_contact", "last_contact"):
+            assert pd.Timestamp(features[name]).tzinfo is not None
+        for value in features.values():
+            assert value != "nan" and value != "NaT"
+            assert not (isinstance(value, float) and value != value)
+        row = prospects.loc[prospects["prospect"] == entry["prospect"]].iloc[0]
+        assert row["n_prospect_messages"] == features["n_inbound"]
