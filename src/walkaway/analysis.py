@@ -423,25 +423,31 @@ def explanations_head(result: AnalysisResult) -> dict[str, object]:
     }
 
 
+def _json_value(value: object) -> object:
+    """A feature value for JSON: missing -> None, dates -> ISO text, numbers as they are."""
+    if pd.isna(value):  # type: ignore[call-overload]
+        return None
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if isoformat is not None else value
+
+
 def explained_prospects(
     result: AnalysisResult, rules: RuleSet | None = None
 ) -> Iterator[dict[str, object]]:
     """The prospects of :func:`explanations`, one at a time (in the prospects table's order),
     so a large result can be written without holding them all."""
     rules = rules or load_rules()
-    features = result.features.set_index("prospect") if not result.features.empty else None
+    # Records hold plain Python values: counts stay JSON numbers and flags true/false.
+    features = {
+        str(record.pop("prospect")): record for record in result.features.to_dict("records")
+    }
     for row in result.prospects.itertuples():
         score = result.scores[row.prospect]
-        feature_row = {}
-        if features is not None:
-            for key, value in features.loc[row.prospect].items():
-                if key.startswith("signal_"):
-                    continue
-                feature_row[key] = (
-                    value.isoformat()
-                    if hasattr(value, "isoformat")
-                    else (None if pd.isna(value) else value)
-                )
+        feature_row = {
+            key: _json_value(value)
+            for key, value in features.get(row.prospect, {}).items()
+            if not key.startswith("signal_")
+        }
         yield (
             {
                 "prospect": row.prospect,
