@@ -113,7 +113,8 @@ def test_wheel_carries_nlp_patterns_and_phrase_banks(installed: Path):
     assert list((site / "walkaway" / "nlp" / "patterns").glob("*.jsonl"))
     assert list((site / "walkaway" / "simulate" / "phrases").glob("*.json"))
     assert (site / "walkaway" / "models" / "__init__.py").is_file()
-    assert (site / "walkaway" / "models" / "reply-classifier" / "model.skops").is_file()
+    for name in ("model.npz", "model.json", "card.json"):
+        assert (site / "walkaway" / "models" / "reply-classifier" / name).is_file()
 
 
 def test_installed_classify_finds_the_deferral(installed: Path, tmp_path: Path):

@@ -72,8 +72,17 @@ CACHE_DIRNAME = ".walkaway-cache"
 _READ_MODULES = ("types.py", "errors.py", "ingest", "clean", "engine/tasks.py")
 _READ_LIBRARIES = ("mail-parser", "extract-msg", "html2text", "lxml", "tzlocal")
 _LANGUAGE_MODULES = ("nlp", "engine/tasks.py")
-_LANGUAGE_LIBRARIES = ("spacy", "scikit-learn", "numpy", "skops", "scipy")
-_ALL_LIBRARIES = (*_READ_LIBRARIES, *_LANGUAGE_LIBRARIES, "pandas", "pyarrow", "tldextract")
+# The reply classifier runs on numpy alone (its artifact is hashed with the models).
+_LANGUAGE_LIBRARIES = ("spacy", "numpy")
+_ALL_LIBRARIES = (
+    *_READ_LIBRARIES,
+    *_LANGUAGE_LIBRARIES,
+    "scikit-learn",
+    "skops",
+    "pandas",
+    "pyarrow",
+    "tldextract",
+)
 
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"

@@ -1,27 +1,28 @@
 """Trained text classifiers for what prospects write: ``vague``, ``price_only``, ``deferral``,
 ``no_authority``, ``missed_meeting``, ``value_unclear``, ``unrealistic_expectations``.
 
-One scikit-learn pipeline (TF-IDF over word 1-2-grams, one-vs-rest logistic regression)
-gives a probability per label; a per-label threshold chosen on the validation split decides
-what fires. The artifact is stored with skops and loaded with an
-explicit list of trusted types: a model file can never run code on load.
+TF-IDF over word 1-2-grams and one logistic regression per label give a probability per
+label; a per-label threshold chosen on the validation split decides what fires. scikit-learn
+trains the model (``walkaway train-classifiers``); the shipped artifact holds its numbers only
+(``model.npz`` and ``model.json``, no pickle) and :mod:`walkaway.nlp.linear` runs it with numpy
+alone, with the same probabilities bit for bit. This module never imports scikit-learn except
+inside :func:`build_estimator`, which only training calls.
 """
 
 from __future__ import annotations
 
 import json
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from walkaway.errors import ModelError
-from walkaway.safeload import load_skops
+from walkaway.nlp.linear import ARRAYS, METADATA, LinearTextModel, from_sklearn
 
 LABELS: tuple[str, ...] = (
     "vague",
@@ -33,19 +34,14 @@ LABELS: tuple[str, ...] = (
     "unrealistic_expectations",
 )
 MODEL_NAME = "reply-classifier"
-ARTIFACT = "model.skops"
 CARD = "card.json"
 
-# Every type the pipeline is made of (besides plain containers and numbers). Loading
-# refuses a file with anything else in it.
-TRUSTED_TYPES: tuple[str, ...] = (
-    "sklearn.pipeline.Pipeline",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.preprocessing._label.LabelBinarizer",
-)
+
+class TextModel(Protocol):
+    """What a classifier needs from its model: the numpy model at run time, or a fitted
+    scikit-learn pipeline while training."""
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray: ...
 
 
 def build_estimator(*, C: float = 5.0, random_state: int = 0) -> Any:
@@ -68,18 +64,19 @@ def build_estimator(*, C: float = 5.0, random_state: int = 0) -> Any:
 
 @dataclass(frozen=True)
 class ReplyClassifier:
-    """A fitted pipeline with its labels, thresholds and card."""
+    """A model with its labels, thresholds and card."""
 
-    pipeline: Any
+    model: TextModel
     labels: tuple[str, ...]
     thresholds: dict[str, float]
     card: dict[str, Any]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities, one row per text and one column per label (in ``self.labels``)."""
+        """Probabilities (float32), one row per text and one column per label (in
+        ``self.labels``)."""
         if not texts:
-            return np.zeros((0, len(self.labels)))
-        return np.asarray(self.pipeline.predict_proba(list(texts)))
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return np.asarray(self.model.predict_proba(list(texts)))
 
     def fired(self, probabilities: np.ndarray) -> np.ndarray:
         """Boolean matrix: which labels pass their threshold."""
@@ -87,50 +84,36 @@ class ReplyClassifier:
         return probabilities >= limits
 
     def save(self, folder: str | Path) -> None:
-        import skops.io as sio
-
+        """Write the model (a scikit-learn pipeline is exported first) and ``card.json``."""
+        model = self.model
+        if not isinstance(model, LinearTextModel):
+            model = from_sklearn(model, self.labels)
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        sio.dump(
-            self.pipeline, folder / ARTIFACT, compression=zipfile.ZIP_DEFLATED, compresslevel=9
-        )
+        model.save(folder)
         card = {**self.card, "labels": list(self.labels), "thresholds": self.thresholds}
         (folder / CARD).write_text(json.dumps(card, indent=2, sort_keys=True) + "\n", "utf-8")
 
 
-def slim(pipeline: Any) -> Any:
-    """Make the fitted pipeline small to store: drop the pruned n-grams vectorizers keep for
-    inspection, and hold vocabulary indices as plain ints (skops would store each numpy
-    integer as its own array file)."""
-    step = pipeline.named_steps["features"]
-    vectorizers = (
-        [v for _, v in step.transformer_list] if hasattr(step, "transformer_list") else [step]
-    )
-    for vectorizer in vectorizers:
-        if hasattr(vectorizer, "stop_words_"):
-            del vectorizer.stop_words_
-        vectorizer.vocabulary_ = {
-            term: int(index) for term, index in vectorizer.vocabulary_.items()
-        }
-    return pipeline
-
-
 def load_classifier(folder: str | Path | None = None) -> ReplyClassifier:
-    """Load a classifier folder (default: the shipped one); refuses files with untrusted types."""
+    """Load a classifier folder (default: the shipped one); refuses malformed or tampered
+    files with a :class:`ModelError`."""
     path = Path(folder) if folder is not None else shipped_model_path()
-    artifact, card_path = path / ARTIFACT, path / CARD
-    if not artifact.is_file() or not card_path.is_file():
+    card_path = path / CARD
+    if not all((path / name).is_file() for name in (ARRAYS, METADATA, CARD)):
         raise ModelError(
-            f"no classifier in {path}: expected {ARTIFACT} and {CARD} "
+            f"no classifier in {path}: expected {ARRAYS}, {METADATA} and {CARD} "
             "(rebuild with `walkaway train-classifiers`)"
         )
-    pipeline = load_skops(artifact, TRUSTED_TYPES)
-    card = json.loads(card_path.read_text("utf-8"))
-    labels = tuple(card["labels"])
-    if set(labels) != set(LABELS):
+    try:
+        card = json.loads(card_path.read_text("utf-8"))
+        labels = tuple(card["labels"])
+        thresholds = {label: float(card["thresholds"][label]) for label in labels}
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
+        raise ModelError(f"{card_path}: expected labels and thresholds ({error!r})") from error
+    if labels != LABELS:
         raise ModelError(f"{card_path}: labels {labels} do not match {LABELS}")
-    thresholds = {label: float(card["thresholds"][label]) for label in labels}
-    return ReplyClassifier(pipeline=pipeline, labels=labels, thresholds=thresholds, card=card)
+    model = LinearTextModel.load(path, LABELS)
+    return ReplyClassifier(model=model, labels=labels, thresholds=thresholds, card=card)
 
 
 def shipped_model_path() -> Path:

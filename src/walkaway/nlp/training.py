@@ -2,9 +2,11 @@
 
 ``train_classifiers`` reads ``data/classifiers/examples.jsonl`` with its fixed splits: fits on
 ``train``, picks each label's threshold on ``valid`` (best F1), and reports precision, recall
-and F1 on ``test``, which nothing else touches. Public proxy datasets, when available, give
-*transfer* figures (how the ``vague`` probability orders hedged vs certain sentences, and
-low- vs high-specificity answers): information, not accuracy. Same data and code, same model.
+and F1 on ``test``, which nothing else touches. The fitted scikit-learn pipeline is exported
+to the numpy model that ships (:mod:`walkaway.nlp.linear`) and checked against it on ``valid``
+and ``test``. Public proxy datasets, when available, give *transfer* figures (how the
+``vague`` probability orders hedged vs certain sentences, and low- vs high-specificity
+answers): information, not accuracy. Same data and code, same model.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from typing import Any
 import numpy as np
 
 from walkaway import __version__
-from walkaway.errors import UsageError
-from walkaway.nlp.classifier import LABELS, MODEL_NAME, ReplyClassifier, build_estimator, slim
+from walkaway.errors import ModelError, UsageError
+from walkaway.nlp.classifier import LABELS, MODEL_NAME, ReplyClassifier, TextModel, build_estimator
+from walkaway.nlp.linear import ARRAYS, FORMAT, METADATA, LinearTextModel, from_sklearn
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,9 @@ REBUILD_COMMAND = (
 )
 # A held-out F1 this much below the recorded one fails the test suite.
 FLOOR_MARGIN = 0.05
+# The exported model may differ from scikit-learn only where the C library's float exp rounds
+# differently from glibc's (other platforms): in the last bits, never by more than this.
+EXPORT_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,7 @@ def _git_commit() -> str:
 
 def _versions() -> dict[str, str]:
     versions = {"python": platform.python_version(), "walkaway": __version__}
-    for package in ("scikit-learn", "numpy", "scipy", "skops", "spacy"):
+    for package in ("scikit-learn", "numpy", "scipy", "spacy"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -291,7 +297,7 @@ def compare_candidates(splits: dict[str, Split]) -> dict[str, dict[str, float]]:
 # --- transfer checks on public proxies ------------------------------------------------------
 
 
-def _roc_auc(truth: Sequence[int], scores: Sequence[float]) -> float:
+def _roc_auc(truth: Sequence[int], scores: Sequence[float] | np.ndarray) -> float:
     from sklearn.metrics import roc_auc_score
 
     return round(float(roc_auc_score(truth, scores)), 3)
@@ -350,6 +356,45 @@ def _used_external_hashes(path: Path) -> set[str]:
         return {row["text_sha1"] for row in csv.DictReader(handle)}
 
 
+# --- export ------------------------------------------------------------------------------
+
+
+def export_checked(pipeline: TextModel, texts: list[str]) -> tuple[LinearTextModel, dict[str, Any]]:
+    """The fitted pipeline as the numpy model, checked on ``texts`` against the pipeline.
+
+    Bit-for-bit equality is the rule (and what the tests demand); on a platform whose C
+    library rounds ``expf`` differently the last bits may differ, which is logged, while any
+    larger difference means the export is wrong and raises :class:`ModelError`.
+    """
+    exported = from_sklearn(pipeline, LABELS)
+    expected = np.asarray(pipeline.predict_proba(texts))
+    got = exported.predict_proba(texts)
+    if expected.shape != got.shape or expected.dtype != got.dtype:
+        raise ModelError(
+            f"the exported model gives {got.dtype} {got.shape} where scikit-learn gives "
+            f"{expected.dtype} {expected.shape}"
+        )
+    equal = bool(np.array_equal(expected, got))
+    check: dict[str, Any] = {"texts": len(texts), "probabilities_equal_bitwise": equal}
+    if not equal:
+        largest = float(np.max(np.abs(expected.astype(np.float64) - got)))
+        differ = int(np.sum(expected != got))
+        if not largest <= EXPORT_TOLERANCE:  # NaN included
+            raise ModelError(
+                f"the exported model does not reproduce scikit-learn: {differ} of "
+                f"{expected.size} probabilities differ, by up to {largest:.3g}"
+            )
+        logger.warning(
+            "exported model: %d of %d probabilities differ from scikit-learn in the last bits "
+            "(largest difference %.1e)",
+            differ,
+            expected.size,
+            largest,
+        )
+        check["largest_difference"] = largest
+    return exported, check
+
+
 # --- the whole job --------------------------------------------------------------------------
 
 
@@ -365,17 +410,15 @@ def train_classifiers(
     data = Path(data)
     splits = load_examples(data)
     started = time.perf_counter()
-    pipeline = slim(
-        build_estimator(random_state=random_state).fit(
-            splits["train"].texts, splits["train"].targets
-        )
+    pipeline = build_estimator(random_state=random_state).fit(
+        splits["train"].texts, splits["train"].targets
     )
     fit_seconds = time.perf_counter() - started
-    draft = ReplyClassifier(pipeline=pipeline, labels=LABELS, thresholds={}, card={})
+    draft = ReplyClassifier(model=pipeline, labels=LABELS, thresholds={}, card={})
     thresholds = choose_thresholds(
         splits["valid"].targets, draft.predict_proba(splits["valid"].texts)
     )
-    classifier = ReplyClassifier(pipeline=pipeline, labels=LABELS, thresholds=thresholds, card={})
+    classifier = ReplyClassifier(model=pipeline, labels=LABELS, thresholds=thresholds, card={})
     test_metrics = label_metrics(
         splits["test"].targets, classifier.fired(classifier.predict_proba(splits["test"].texts))
     )
@@ -407,18 +450,45 @@ def train_classifiers(
         "fit_seconds": round(fit_seconds, 1),
         "rebuild": REBUILD_COMMAND,
     }
+    exported, export_check = export_checked(pipeline, splits["valid"].texts + splits["test"].texts)
+    card["artifact"] = {
+        "format": FORMAT,
+        "files": [ARRAYS, METADATA],
+        "inference": "numpy only (scikit-learn trains; it is not needed to predict)",
+        "export_check": export_check,
+    }
     if compare:
         card["comparison_valid"] = compare_candidates(splits)
     if datasets is not None and Path(datasets).is_dir():
         used = _used_external_hashes(data.parent / "used_external_rows.csv")
         card["transfer"] = transfer_checks(classifier, Path(datasets), used)
-    classifier = ReplyClassifier(pipeline=pipeline, labels=LABELS, thresholds=thresholds, card=card)
+    classifier = ReplyClassifier(model=exported, labels=LABELS, thresholds=thresholds, card=card)
     if out is not None:
         classifier.save(out)
         (Path(out) / "MODEL_CARD.md").write_text(
             render_card(classifier.card | {"thresholds": thresholds}), "utf-8"
         )
     return classifier
+
+
+def _artifact_lines(artifact: dict[str, Any] | None) -> list[str]:
+    if not artifact:
+        return []
+    check = artifact["export_check"]
+    same = (
+        "bit for bit"
+        if check["probabilities_equal_bitwise"]
+        else f"within {check.get('largest_difference', 0):.1e}"
+    )
+    return [
+        f"**Artifact.** `{ARRAYS}` (idf, coefficients and intercepts, float32) and `{METADATA}` "
+        f"(labels, vectorizer settings, vocabulary in column order), format "
+        f"`{artifact['format']}`; no pickle. Inference needs numpy only "
+        "(`walkaway.nlp.linear`); scikit-learn is needed to retrain. At export, its "
+        f"probabilities equal scikit-learn's {same} on the {check['texts']} validation and "
+        "test texts.",
+        "",
+    ]
 
 
 def render_card(card: dict[str, Any]) -> str:
@@ -441,6 +511,7 @@ def render_card(card: dict[str, Any]) -> str:
         "",
         f"**Rebuild.** `{card['rebuild']}` (deterministic: random_state={card['random_state']}).",
         "",
+        *_artifact_lines(card.get("artifact")),
         "## Held-out test split",
         "",
         "| label | precision | recall | F1 | support | threshold | floor (tests) |",
