@@ -4,6 +4,7 @@ progress reports every stage with its total."""
 from __future__ import annotations
 
 import io
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -58,7 +59,16 @@ def test_worker_processes_give_the_results_of_one_process(
         return submit(self, fn, *args, inline=inline)
 
     monkeypatch.setattr(LocalEngine, "submit", counting_submit)
+    warmed: list[str] = []
+    warm = LocalEngine.warm
+
+    def recording_warm(self: LocalEngine, fn: Callable[[], Any]) -> None:
+        warmed.append(fn.__name__)
+        warm(self, fn)
+
+    monkeypatch.setattr(LocalEngine, "warm", recording_warm)
     result = walkaway.analyze([export], jobs=2)
+    assert warmed == ["warm_up"]  # once, between reading and scoring
     assert shipped["read_chunk"] > 10
     assert "language_chunk" not in shipped  # language is read where each chunk is scored
     assert shipped["score_chunk"] == 6  # 12 prospects, 2 per task
@@ -163,3 +173,26 @@ def test_command_line_progress_shows_rate_and_time_left(
     assert " MB/s" in shown
     assert "-:--:--" not in shown  # the time left is known ...
     assert "0:00:0" in shown  # ... and short at this rate
+
+
+def test_warm_runs_on_a_started_pool_only() -> None:
+    engine = LocalEngine(2)
+    try:
+        engine.warm(os.getpid)
+        assert engine._pool is None  # no worker is started just to be warmed
+        worker = engine.submit(os.getpid).result()
+        assert worker != os.getpid()
+        pool = engine._pool
+        assert pool is not None
+        sent: list[object] = []
+        submit = pool.submit
+
+        def recording_submit(fn: Callable[..., Any], /, *args: Any) -> Any:
+            sent.append(fn)
+            return submit(fn, *args)
+
+        pool.submit = recording_submit  # type: ignore[method-assign]
+        engine.warm(os.getpid)
+        assert sent == [os.getpid, os.getpid]  # one call per worker, not waited for
+    finally:
+        engine.close()
