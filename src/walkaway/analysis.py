@@ -32,7 +32,7 @@ from walkaway.features import (
 )
 from walkaway.ingest import DEFAULT_LIMITS, IngestStats, Limits
 from walkaway.ingest.reasons import quarantine_summary
-from walkaway.message_table import MessageTable
+from walkaway.message_table import MessageTable, write_frame
 from walkaway.people import OwnSide, Person, build_people, infer_own_side, message_prospects
 from walkaway.scoring.rules import RuleSet, load_rules, rule_scorer
 from walkaway.scoring.trajectory import Scorer, TrajectoryPoint
@@ -95,7 +95,7 @@ class AnalysisResult:
         """Write the messages table to a Parquet file: a batch of rows at a time, unless
         the whole table was already built."""
         if self._messages is not None:
-            self._messages.to_parquet(path, index=False)
+            write_frame(self._messages, path)
         else:
             self.message_table.write_parquet(path)
 

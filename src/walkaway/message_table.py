@@ -185,3 +185,13 @@ class MessageTable:
         finally:
             if writer is not None:
                 writer.close()
+
+
+def write_frame(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a messages table already built (``result.messages``) as
+    :meth:`MessageTable.write_parquet` would: with the same column types (an all-empty list
+    column stays a list of strings). A table whose columns were changed is written as it is."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if table.schema.names == SCHEMA.names:
+        table = table.cast(SCHEMA.with_metadata(table.schema.metadata))
+    pq.write_table(table, path)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from walkaway.analysis import AnalysisResult, explanations
 from walkaway.cache import Cache
-from walkaway.message_table import MessageTable
+from walkaway.message_table import MessageTable, write_frame
 from walkaway.people import OwnSide
 from walkaway.report.tables import write_json, write_json_streamed
 from walkaway.spill import TextSpill
@@ -80,6 +80,25 @@ def test_messages_written_in_batches_are_the_whole_table(tmp_path: Path, batch_r
     assert whole.loc[whole["id"] == "m3-10@example.com", "quoted"].item() == (
         "> history of 10\n" * 2
     )
+
+
+def test_a_built_messages_table_is_written_with_the_same_types(tmp_path: Path) -> None:
+    """``result.messages`` once built is written as it is, but with the batched writer's
+    types: an all-empty list column (``defects`` here) stays a list of strings, and the
+    bytes are the same either way."""
+    table = _table(23)
+    batched, built = tmp_path / "batched.parquet", tmp_path / "built.parquet"
+    table.write_parquet(batched)
+    whole = table.to_pandas()
+    assert not whole["defects"].map(len).any()
+    write_frame(whole, built)
+    assert (
+        pq.read_schema(built).field("defects").type == pq.read_schema(batched).field("defects").type
+    )
+    assert built.read_bytes() == batched.read_bytes()
+    changed = whole.assign(note="kept")  # a table the user added to is written as it is
+    write_frame(changed, tmp_path / "changed.parquet")
+    assert pd.read_parquet(tmp_path / "changed.parquet")["note"].eq("kept").all()
 
 
 def test_an_empty_messages_table_is_written(tmp_path: Path) -> None:
