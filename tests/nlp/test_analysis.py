@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import corpus_path
+from tests.nlp.conftest import plain_bodies
 from walkaway.nlp import TextAnalysis, analyze_text, analyze_texts, normalize_text
 
 REPLY = (
@@ -108,21 +106,9 @@ def test_batch_analysis_refuses_references_of_another_length() -> None:
         list(analyze_texts(["a", "b"], [date(2026, 1, 1)]))
 
 
-def _plain_bodies(folder: Path) -> list[str]:
-    bodies = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
-        for part in message.walk():
-            if part.get_content_type() == "text/plain":
-                payload = part.get_payload(decode=True)
-                if isinstance(payload, bytes):
-                    bodies.append(payload.decode("utf-8", "replace"))
-    return bodies
-
-
 @pytest.mark.corpus
 def test_real_mail_bodies_analyze_with_consistent_offsets() -> None:
-    bodies = _plain_bodies(corpus_path("real-emails", "notmuch-corpora", "default"))
+    bodies = plain_bodies(corpus_path("real-emails", "notmuch-corpora", "default"))
     assert len(bodies) > 30
     for body, analysis in zip(bodies, analyze_texts(bodies), strict=True):
         _offsets_hold(analysis, body)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import email
-import email.policy
 import json
 import pickle
 import shutil
@@ -20,6 +18,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import PROJECT_ROOT, corpus_path
+from tests.nlp.conftest import plain_bodies
 from walkaway.errors import ModelError
 from walkaway.nlp import linear
 from walkaway.nlp.classifier import (
@@ -53,18 +52,6 @@ EDGE_TEXTS = [
     "no budget " * 400,
     "just send pricing\x00 please \u200b thanks \U0001f600",
 ]
-
-
-def _plain_bodies(folder: Path) -> list[str]:
-    bodies = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
-        for part in message.walk():
-            if part.get_content_type() == "text/plain":
-                payload = part.get_payload(decode=True)
-                if isinstance(payload, bytes):
-                    bodies.append(payload.decode("utf-8", "replace"))
-    return bodies
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +170,7 @@ def test_the_shipped_model_matches_a_fresh_export(fitted, splits, classifier):
 
 @pytest.mark.corpus
 def test_numpy_model_equals_scikit_learn_on_real_emails(fitted, real_emails):
-    bodies = _plain_bodies(real_emails)
+    bodies = plain_bodies(real_emails)
     paragraphs = [part for body in bodies for part in body.split("\n\n") if part.strip()]
     texts = bodies + paragraphs
     assert len(texts) > 2000
