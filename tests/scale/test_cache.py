@@ -366,6 +366,24 @@ def test_record_check_builds_nothing_and_refuses_what_load_refuses(
     assert not marker.exists()
 
 
+def test_records_round_trip_through_their_slots(reference_result: AnalysisResult) -> None:
+    """Every record type crosses processes as a tuple of its fields and comes back equal,
+    nested records included; the list state pickles of earlier versions held still loads,
+    and a state of the wrong length is refused."""
+    timeline = reference_result.timelines[next(iter(reference_result.timelines))]
+    message = timeline.events[0].message
+    person = next(iter(reference_result.people.values()))
+    assert load_record(dump_record(message)) == message  # the cache's records
+    for record in (timeline, person, reference_result.trajectories[timeline.prospect]):
+        assert pickle.loads(pickle.dumps(record)) == record  # what the engine ships
+    assert message.__getstate__() == tuple(getattr(message, f) for f in Message.__slots__)
+    older = object.__new__(Message)
+    older.__setstate__(list(message.__getstate__()))
+    assert older == message
+    with pytest.raises(ValueError):
+        object.__new__(Message).__setstate__(message.__getstate__()[:-1])
+
+
 def _plant(parquet: Path, record: bytes, rows: slice) -> None:
     table = pq.read_table(parquet)
     records = table.column("record").to_pylist()
