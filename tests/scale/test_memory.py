@@ -17,6 +17,9 @@ from hypothesis import strategies as st
 
 from walkaway.analysis import AnalysisResult, explanations
 from walkaway.cache import Cache
+from walkaway.engine import LocalEngine
+from walkaway.engine.stages import read_inputs
+from walkaway.ingest import IngestStats
 from walkaway.message_table import MessageTable, write_frame
 from walkaway.people import OwnSide
 from walkaway.report.tables import write_json, write_json_streamed
@@ -155,3 +158,19 @@ def test_language_results_stored_in_batches_are_found(tmp_path: Path) -> None:
     aborted.abort()
     assert cache.language_lookup([b"y" * 16]) == {}
     assert [p.name for p in cache.language_dir.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_read_messages_share_their_repeated_values(export: Path) -> None:
+    """Values that recur from message to message (subjects of a thread, people's signatures,
+    recipient lists, where the date came from) are held once, whatever process decoded them."""
+    read = read_inputs([export], engine=LocalEngine(1), stats=IngestStats())
+    messages = read.messages
+    assert len(messages) > 50
+    for field in ("subject", "signature", "date_source", "to", "utc_offset_minutes"):
+        first: dict[object, object] = {}
+        for message in messages:
+            value = getattr(message, field)
+            if value in (None, "", ()):
+                continue
+            assert first.setdefault(value, value) is value, field  # equal values: one object
+        assert len(first) < len(messages), field  # the export does repeat them

@@ -128,6 +128,7 @@ class _Interner:
         self.strings: dict[str, str] = {}
         self.addresses: dict[Address, Address] = {}
         self.tuples: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.numbers: dict[int, int] = {}
 
     def _s(self, value: str) -> str:
         return self.strings.setdefault(value, value)
@@ -144,7 +145,8 @@ class _Interner:
     def _addresses(self, values: tuple[Address, ...]) -> tuple[Address, ...]:
         if not values:
             return ()
-        return tuple(self.addresses.setdefault(a, a) for a in values)
+        shared = tuple(self.addresses.setdefault(a, a) for a in values)
+        return self.tuples.setdefault(shared, shared)  # type: ignore[return-value]
 
     def message(self, message: Message) -> Message:
         put = object.__setattr__  # the record is fresh from decoding: nothing else sees it yet
@@ -152,6 +154,18 @@ class _Interner:
         put(message, "source", self._s(message.source))
         put(message, "in_reply_to", self._s(message.in_reply_to))
         put(message, "provider_thread_id", self._s(message.provider_thread_id))
+        put(message, "thread_index", self._s(message.thread_index))
+        # Replies repeat their subject, people their signature, and a few values (where the
+        # date came from, the sender's UTC offset) recur in every message.
+        put(message, "subject", self._s(message.subject))
+        put(message, "signature", self._s(message.signature))
+        put(message, "date_source", self._s(message.date_source))
+        put(message, "auto_reply_reason", self._s(message.auto_reply_reason))
+        put(message, "calendar_method", self._s(message.calendar_method))
+        put(message, "calendar_partstat", self._s(message.calendar_partstat))
+        if message.utc_offset_minutes is not None:
+            offset = message.utc_offset_minutes
+            put(message, "utc_offset_minutes", self.numbers.setdefault(offset, offset))
         put(message, "references", self._strings(message.references))
         put(message, "labels", self._strings(message.labels))
         put(message, "delivered_to", self._strings(message.delivered_to))
