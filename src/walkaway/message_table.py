@@ -119,14 +119,6 @@ class MessageTable:
     def _columns(self, positions: Sequence[int]) -> dict[str, list[object]]:
         messages = [self.messages[i] for i in positions]
         thread_of, own = self.thread_of, self.own
-        # Plain fields are read with attrgetter (a loop in C): this table is written in the
-        # tail of every run, after the workers are done.
-        plain = (
-            "id", "message_id", "date", "date_source", "subject", "text", "quoted",
-            "signature", "body_from_html", "in_reply_to", "provider_thread_id",
-            "is_auto_reply", "auto_reply_reason", "is_bounce", "calendar_method",
-            "calendar_partstat", "size", "source", "location",
-        )  # fmt: skip
         lists = ("references", "labels", "defects")
         derived: dict[str, Callable[[Message], object]] = {
             "thread_id": lambda m: thread_of.get(m.id, ""),
@@ -139,18 +131,19 @@ class MessageTable:
             "n_attachments": lambda m: len(m.attachments),
             "attachment_names": lambda m: [a.filename for a in m.attachments],
         }
-        # Column by column: a dict per message would briefly double the memory.
+        # Column by column: a dict per message would briefly double the memory. Every other
+        # column is the message field of its name, read with attrgetter (a loop in C): this
+        # table is written in the tail of every run, after the workers are done.
         columns: dict[str, list[object]] = {}
         for name in SCHEMA.names:
             if name in derived:
                 columns[name] = [derived[name](m) for m in messages]
+            elif name == "quoted" and self.quoted is not None:
+                columns[name] = self.quoted.get_many(positions)  # type: ignore[assignment]
             elif name in lists:
                 columns[name] = list(map(list, map(operator.attrgetter(name), messages)))
             else:
-                assert name in plain, name
                 columns[name] = list(map(operator.attrgetter(name), messages))
-        if self.quoted is not None:
-            columns["quoted"] = self.quoted.get_many(positions)  # type: ignore[assignment]
         return columns
 
     def _frame(self, positions: Sequence[int]) -> pd.DataFrame:
