@@ -33,10 +33,12 @@ from walkaway.features import (
 from walkaway.ingest import DEFAULT_LIMITS, IngestStats, Limits
 from walkaway.ingest.reasons import quarantine_summary
 from walkaway.message_table import MessageTable, write_frame
-from walkaway.people import OwnSide, Person, build_people, infer_own_side, message_prospects
+from walkaway.people import OwnSide, Person, build_people, infer_own_side
 from walkaway.scoring.rules import RuleSet, load_rules, rule_scorer
 from walkaway.scoring.trajectory import Scorer, TrajectoryPoint
 from walkaway.spill import TextSpill
+from walkaway.thread_table import SCHEMA as THREAD_SCHEMA
+from walkaway.thread_table import ThreadTable
 from walkaway.threads import build_threads
 from walkaway.types import Message, ProspectScore, Quarantined, Signal, Thread
 
@@ -66,13 +68,14 @@ QUARANTINE_COLUMNS = ["source", "location", "reason", "detail"]
 class AnalysisResult:
     """What ``analyze`` returns: the contract's tables plus the records behind them.
 
-    ``messages`` (the messages table) is built on first use from ``message_table``, which
-    can also write it to Parquet a batch at a time."""
+    ``messages`` and ``threads`` (the messages and threads tables) are built on first use
+    from ``message_table`` and ``thread_table``, which can also write them to Parquet a batch
+    at a time."""
 
     prospects: pd.DataFrame
     signals: pd.DataFrame
     message_table: MessageTable
-    threads: pd.DataFrame
+    thread_table: ThreadTable
     quarantine: pd.DataFrame
     features: pd.DataFrame
     summary: dict[str, object]
@@ -83,6 +86,7 @@ class AnalysisResult:
     own: OwnSide = field(default_factory=OwnSide)
     as_of: datetime | None = None
     _messages: pd.DataFrame | None = field(default=None, init=False, repr=False)
+    _threads: pd.DataFrame | None = field(default=None, init=False, repr=False)
 
     @property
     def messages(self) -> pd.DataFrame:
@@ -98,6 +102,20 @@ class AnalysisResult:
             write_frame(self._messages, path)
         else:
             self.message_table.write_parquet(path)
+
+    @property
+    def threads(self) -> pd.DataFrame:
+        """The threads table (one row per thread, by first date then thread id)."""
+        if self._threads is None:
+            self._threads = self.thread_table.to_pandas()
+        return self._threads
+
+    def write_threads(self, path: str | Path) -> None:
+        """Write the threads table to a Parquet file, as :meth:`write_messages` does."""
+        if self._threads is not None:
+            write_frame(self._threads, path, THREAD_SCHEMA)
+        else:
+            self.thread_table.write_parquet(path)
 
 
 def parse_as_of(value: str | datetime | None) -> datetime | None:
@@ -344,10 +362,11 @@ def _analyze(
         progress=progress,
         cache=cache,
     ).start()
-    # While the workers score, this process builds the tables that need no scores.
+    # While the workers score, this process builds the small tables that need no scores
+    # (the messages and threads tables are built when written or read).
     with timed(timings, "tables_seconds"):
         message_table = MessageTable(corpus.messages, corpus.thread_of, corpus.own, corpus.quoted)
-        threads_table = _threads_table(corpus.threads, corpus.messages, corpus.own)
+        thread_table = ThreadTable(corpus.threads, corpus.messages, corpus.own)
         quarantine_table = pd.DataFrame(
             [(q.source, q.location, q.reason, q.detail) for q in corpus.quarantined],
             columns=QUARANTINE_COLUMNS,
@@ -382,7 +401,7 @@ def _analyze(
         prospects=prospects_table,
         signals=signals_table,
         message_table=message_table,
-        threads=threads_table,
+        thread_table=thread_table,
         quarantine=quarantine_table,
         features=features,
         summary=summary,
@@ -548,41 +567,6 @@ def _signals_table(signals: list[Signal]) -> pd.DataFrame:
         table = table.sort_values(["prospect", "date", "signal"], kind="stable").reset_index(
             drop=True
         )
-    return table
-
-
-def _threads_table(threads: list[Thread], messages: list[Message], own: OwnSide) -> pd.DataFrame:
-    by_id = {m.id: m for m in messages}
-    # Column by column: a dict per thread would leave the heap scattered with their remains.
-    names = (
-        "thread_id", "subject", "method", "n_messages", "first_date", "last_date",
-        "prospects", "participants", "message_ids", "placeholders",
-    )  # fmt: skip
-    columns: dict[str, list[object]] = {name: [] for name in names}
-    for thread in threads:
-        members = [by_id[i] for i in thread.message_ids if i in by_id]
-        dates = [m.date for m in members if m.date is not None]
-        values = (
-            thread.thread_id,
-            thread.subject,
-            thread.method,
-            len(members),
-            min(dates) if dates else None,
-            max(dates) if dates else None,
-            sorted({p for m in members for p in message_prospects(m, own)}),
-            sorted({a.email for m in members for a in m.participants}),
-            list(thread.message_ids),
-            list(thread.placeholders),
-        )
-        for name, value in zip(names, values, strict=True):
-            columns[name].append(value)
-    del by_id
-    table = pd.DataFrame(columns if threads else [])
-    if not table.empty:
-        table["first_date"] = pd.to_datetime(table["first_date"], utc=True)
-        table["last_date"] = pd.to_datetime(table["last_date"], utc=True)
-        table = table.sort_values(["first_date", "thread_id"], kind="stable", na_position="last")
-        table = table.reset_index(drop=True)
     return table
 
 

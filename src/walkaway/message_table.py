@@ -12,7 +12,7 @@ memory does not depend on the size of the export.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -164,27 +164,32 @@ class MessageTable:
             pd.DataFrame().to_parquet(path, index=False)
             return
         order = self.order()
-        writer: pq.ParquetWriter | None = None
-        try:
-            for start in range(0, len(order), batch_rows):
-                frame = self._frame(order[start : start + batch_rows])
-                batch = pa.Table.from_pandas(frame, preserve_index=False)
-                if writer is None:
-                    # The first batch's pandas metadata describes every batch: the
-                    # columns and their pandas types are the same in each.
-                    schema = SCHEMA.with_metadata(batch.schema.metadata)
-                    writer = pq.ParquetWriter(path, schema)
-                writer.write_table(batch.cast(writer.schema))
-        finally:
-            if writer is not None:
-                writer.close()
+        frames = (self._frame(order[i : i + batch_rows]) for i in range(0, len(order), batch_rows))
+        write_batches(frames, path, SCHEMA)
 
 
-def write_frame(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a messages table already built (``result.messages``) as
-    :meth:`MessageTable.write_parquet` would: with the same column types (an all-empty list
-    column stays a list of strings). A table whose columns were changed is written as it is."""
+def write_batches(frames: Iterable[pd.DataFrame], path: str | Path, schema: pa.Schema) -> None:
+    """Write frames with the same columns to one Parquet file, a row group each, with the
+    column types of ``schema``."""
+    writer: pq.ParquetWriter | None = None
+    try:
+        for frame in frames:
+            batch = pa.Table.from_pandas(frame, preserve_index=False)
+            if writer is None:
+                # The first batch's pandas metadata describes every batch: the columns and
+                # their pandas types are the same in each.
+                writer = pq.ParquetWriter(path, schema.with_metadata(batch.schema.metadata))
+            writer.write_table(batch.cast(writer.schema))
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def write_frame(frame: pd.DataFrame, path: str | Path, schema: pa.Schema = SCHEMA) -> None:
+    """Write a table already built (``result.messages``) as :meth:`MessageTable.write_parquet`
+    would: with the column types of ``schema`` (an all-empty list column stays a list of
+    strings). A table whose columns were changed is written as it is."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    if table.schema.names == SCHEMA.names:
-        table = table.cast(SCHEMA.with_metadata(table.schema.metadata))
+    if table.schema.names == schema.names:
+        table = table.cast(schema.with_metadata(table.schema.metadata))
     pq.write_table(table, path)

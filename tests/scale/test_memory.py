@@ -1,6 +1,6 @@
 """What keeps ``analyze``'s memory down on large exports: quoted histories on disk, the
-messages table and scores.json written a piece at a time, language results stored as they
-come. Each must give exactly what the whole-in-memory way gives."""
+messages and threads tables and scores.json written a piece at a time, language results
+stored as they come. Each must give exactly what the whole-in-memory way gives."""
 
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ from walkaway.engine import LocalEngine
 from walkaway.engine.stages import read_inputs
 from walkaway.ingest import IngestStats
 from walkaway.message_table import MessageTable, write_frame
-from walkaway.people import OwnSide
+from walkaway.people import OwnSide, message_prospects
 from walkaway.report.tables import write_json, write_json_streamed
 from walkaway.spill import TextSpill
-from walkaway.types import Address, Message
+from walkaway.thread_table import SCHEMA as THREAD_SCHEMA
+from walkaway.thread_table import ThreadTable
+from walkaway.types import Address, Message, Thread
 
 TEXTS = ["", "plain", "naïve — “quoted” 🙂", "line\nbreaks\r\n> quoted", "\udcff lone surrogate"]
 
@@ -108,6 +110,86 @@ def test_an_empty_messages_table_is_written(tmp_path: Path) -> None:
     table = MessageTable([], {}, OwnSide())
     table.write_parquet(tmp_path / "m.parquet")
     assert pd.read_parquet(tmp_path / "m.parquet").empty
+    assert table.to_pandas().empty
+
+
+def _thread_table() -> ThreadTable:
+    """Threads over the messages of ``_table``: dated ones, one of undated messages only,
+    first dates that tie, an id of a message not read."""
+    messages = _table(23).messages
+    ids = [m.id for m in messages]
+    threads = [
+        Thread("t-b", (ids[1], ids[10], ids[19]), "Subject 1"),
+        Thread("t-a", (ids[10], ids[2]), "Subject 10", "subject"),  # ties t-b's first date
+        Thread("t-undated", (ids[0], ids[5], "<gone@example.com>"), "Subject 0", "single"),
+        Thread("t-c", (ids[3], ids[4], ids[6]), "Subject 3", "provider"),
+        *(
+            Thread(f"t-{n:02d}", (ids[n],), f"Subject {n}")
+            for n in range(7, 23)
+            if n not in (10, 19)
+        ),
+    ]
+    return ThreadTable(threads, messages, OwnSide.from_options(["ours.com"], []))
+
+
+def _expected_threads(table: ThreadTable) -> pd.DataFrame:
+    """The threads table by its definition, through pandas: a row per thread, by first date
+    with the undated last, then by thread id."""
+    by_id = {m.id: m for m in table.messages}
+    rows = []
+    for thread in table.threads:
+        members = [by_id[i] for i in thread.message_ids if i in by_id]
+        dates = [m.date for m in members if m.date is not None]
+        rows.append(
+            {
+                "thread_id": thread.thread_id,
+                "subject": thread.subject,
+                "method": thread.method,
+                "n_messages": len(members),
+                "first_date": min(dates) if dates else None,
+                "last_date": max(dates) if dates else None,
+                "prospects": sorted({p for m in members for p in message_prospects(m, table.own)}),
+                "participants": sorted({a.email for m in members for a in m.participants}),
+                "message_ids": list(thread.message_ids),
+                "placeholders": list(thread.placeholders),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    for name in ("first_date", "last_date"):
+        frame[name] = pd.to_datetime(frame[name], utc=True)
+    return frame.sort_values(
+        ["first_date", "thread_id"], kind="stable", na_position="last"
+    ).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("batch_rows", [1, 4, 50])
+def test_threads_written_in_batches_are_the_whole_table(tmp_path: Path, batch_rows: int) -> None:
+    table = _thread_table()
+    whole = table.to_pandas()
+    expected = _expected_threads(table)
+    pd.testing.assert_frame_equal(whole, expected)
+    order = whole["thread_id"].tolist()
+    assert order[3:5] == ["t-11", "t-a"]  # the same first date: by thread id
+    assert order[-3:] == ["t-15", "t-20", "t-undated"]  # undated last, by thread id
+    assert whole.loc[whole["thread_id"] == "t-undated", "n_messages"].item() == 2
+    assert whole["prospects"].map(list).tolist()[0] == ["prospect.io"]
+    path = tmp_path / "threads.parquet"
+    table.write_parquet(path, batch_rows=batch_rows)
+    assert pq.ParquetFile(path).metadata.num_row_groups == -(-len(table) // batch_rows)
+    pd.testing.assert_frame_equal(pd.read_parquet(path), whole)
+    # Written from the built table, the bytes are the same; ``placeholders`` is empty in
+    # every row and stays a list of strings.
+    built = tmp_path / "built.parquet"
+    write_frame(whole, built, THREAD_SCHEMA)
+    assert str(pq.read_schema(built).field("placeholders").type) == "list<element: string>"
+    assert table.write_parquet(tmp_path / "whole.parquet", batch_rows=50) is None
+    assert built.read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+
+
+def test_an_empty_threads_table_is_written(tmp_path: Path) -> None:
+    table = ThreadTable([], [], OwnSide())
+    table.write_parquet(tmp_path / "t.parquet")
+    assert pd.read_parquet(tmp_path / "t.parquet").empty
     assert table.to_pandas().empty
 
 

@@ -115,7 +115,7 @@ def write_tables(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]
     write_csv(result.prospects, paths["prospects"])
     write_csv(result.signals, paths["signals"])
     _atomic_write(paths["messages"], result.write_messages)
-    write_parquet(result.threads, paths["threads"])
+    _atomic_write(paths["threads"], result.write_threads)
     write_csv(result.quarantine, paths["quarantine"])
     write_json(result.summary, paths["summary"])
     from walkaway.analysis import explained_prospects, explanations_head
